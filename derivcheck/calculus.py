@@ -1,0 +1,174 @@
+"""The unevaluated derivative D(f, x) and the tree helpers every rule shares."""
+import sympy
+from sympy import Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
+
+
+class D(sympy.Function):
+    """∂f/∂x, kept unevaluated: only the engine's rules rewrite it."""
+
+    nargs = 2
+    is_commutative = True
+
+    @classmethod
+    def eval(cls, f, x):
+        return None
+
+    def _latex(self, printer):
+        f, x = self.args
+        return r"\frac{\partial}{\partial %s}\left(%s\right)" % (printer._print(x), printer._print(f))
+
+    def _sympystr(self, printer):
+        return "D(%s, %s)" % (printer._print(self.args[0]), printer._print(self.args[1]))
+
+
+def limits_scope(expr, scope):
+    """scope extended with the (lo, hi) of each bound index of the Sum expr."""
+    new = dict(scope)
+    for k, lo, hi in expr.limits:
+        new[k] = (lo, hi)
+    return new
+
+
+def bottom_up(expr, fn, scope=None):
+    """Rebuild expr leaves-first, replacing each node by fn(node, scope).
+
+    scope maps each bound index of the enclosing sums to its (lo, hi). Bound index symbols,
+    the bases of Indexed entries and the limits of sums are not visited.
+    """
+    scope = scope or {}
+    if isinstance(expr, Sum):
+        inner = limits_scope(expr, scope)
+        body = bottom_up(expr.function, fn, inner)
+        new = expr if body == expr.function else Sum(body, *expr.limits)
+    elif isinstance(expr, Indexed):
+        idx = [bottom_up(i, fn, scope) for i in expr.indices]
+        new = expr if tuple(idx) == expr.indices else expr.base[tuple(idx)]
+    elif isinstance(expr, IndexedBase) or not expr.args:
+        new = expr
+    else:
+        args = [bottom_up(a, fn, scope) for a in expr.args]
+        new = expr if tuple(args) == expr.args else expr.func(*args)
+    return fn(new, scope)
+
+
+def bound_symbols(expr):
+    """Every index symbol bound by a Sum anywhere in expr."""
+    return {lim[0] for s in expr.atoms(Sum) for lim in s.limits}
+
+
+def free_indices(expr, index_symbols):
+    """The declared index symbols that occur free in expr (outside the sums that bind them)."""
+    found = set()
+
+    def walk(e, bound):
+        if isinstance(e, Sum):
+            inner = bound | {lim[0] for lim in e.limits}
+            walk(e.function, inner)
+            for _, lo, hi in e.limits:
+                walk(lo, bound)
+                walk(hi, bound)
+        elif isinstance(e, Symbol):
+            if e in index_symbols and e not in bound:
+                found.add(e)
+        elif isinstance(e, IndexedBase):
+            return
+        else:
+            for a in e.args:
+                walk(a, bound)
+
+    walk(expr, frozenset())
+    return found
+
+
+def fresh_index(avoid, like):
+    """An integer symbol named after like that is not among avoid."""
+    n = 1
+    while True:
+        cand = Symbol(f"{like.name}_{n}", integer=True)
+        if cand not in avoid:
+            return cand
+        n += 1
+
+
+def rename_bound(sum_expr, avoid):
+    """sum_expr with each bound index that clashes with avoid renamed to a fresh one."""
+    body, limits = sum_expr.function, []
+    taken = set(avoid) | sum_expr.free_symbols | bound_symbols(sum_expr)
+    for k, lo, hi in sum_expr.limits:
+        if k in avoid:
+            new = fresh_index(taken, k)
+            taken.add(new)
+            body = body.xreplace({k: new})
+            k = new
+        limits.append((k, lo, hi))
+    return Sum(body, *limits)
+
+
+def variable_key(x):
+    """What a derivative variable is: ('sym', x) or ('entry', base)."""
+    if isinstance(x, Indexed):
+        return ("entry", x.base)
+    return ("sym", x)
+
+
+def depends(expr, x, ctx, _seen=None):
+    """Whether expr may depend on the variable x (a scalar Symbol or an entry z[j]).
+
+    Conservative: any entry of x's array counts, and defined names are looked through.
+    """
+    _seen = _seen or set()
+    if isinstance(x, Indexed):
+        if any(e.base == x.base for e in expr.atoms(Indexed)):
+            return True
+    elif x in expr.free_symbols:
+        return True
+    for d in ctx.definitions.values():
+        if d.name in _seen:
+            continue
+        uses = (
+            any(e.base == d.target for e in expr.atoms(Indexed))
+            if isinstance(d.target, IndexedBase)
+            else d.target in expr.free_symbols
+        )
+        if uses and d.body is not None and depends(d.body, x, ctx, _seen | {d.name}):
+            return True
+    return False
+
+
+def is_delta(expr):
+    return isinstance(expr, KroneckerDelta)
+
+
+def instantiate(definition, indices):
+    """The body of a defined name at other indices, bound indices renamed to avoid capture."""
+    args = tuple(indices)
+    body = definition.body
+    avoid = set()
+    for a in args:
+        avoid |= a.free_symbols
+    if avoid:
+        body = body.replace(lambda e: isinstance(e, Sum), lambda s: rename_bound(s, avoid))
+    return body.xreplace(dict(zip(definition.params, args)))
+
+
+def unfold_node(node, ctx):
+    """One defined name (p[j] or L) replaced by its definition; anything else unchanged."""
+    if isinstance(node, Indexed):
+        d = ctx.definition_for(node.base)
+        if d is not None:
+            return instantiate(d, node.indices)
+    elif isinstance(node, Symbol):
+        d = ctx.definition_for(node)
+        if d is not None and not d.params:
+            return d.body
+    return node
+
+
+def unfold_all(expr, ctx, limit=50):
+    """expr with every defined name unfolded, recursively."""
+    for _ in range(limit):
+        new = bottom_up(expr, lambda n, s: unfold_node(n, ctx))
+        if new == expr:
+            return new
+        expr = new
+    return expr

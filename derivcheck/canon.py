@@ -1,0 +1,132 @@
+"""The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
+from sympy import Add, Integer, KroneckerDelta, Mul, Pow, Sum, Symbol, exp, expand, fraction, log, together
+
+from .calculus import D
+
+MAX_OPS = 4000  # operations in one side before we refuse to normalise
+MAX_EXPANDED_TERMS = 20000
+
+
+class TooLarge(Exception):
+    """The expression is too big to normalise within bounded time."""
+
+
+def _bound_name(depth):
+    return Symbol(f"_b{depth}", integer=True)
+
+
+def _sum_depth(expr):
+    if isinstance(expr, Sum):
+        return 1 + _sum_depth(expr.function)
+    return max((_sum_depth(a) for a in expr.args), default=0)
+
+
+def canonical_bound(expr):
+    """expr with every Sum's bound index renamed _b<d>, d the number of sums nested inside.
+
+    Sum(y[k], (k,1,N)) and Sum(y[n], (n,1,N)) then compare equal.
+    """
+    if not expr.has(Sum):
+        return expr
+    if isinstance(expr, Sum):
+        body = canonical_bound(expr.function)
+        limits = list(expr.limits)
+        for pos in range(len(limits) - 1, -1, -1):
+            k, lo, hi = limits[pos]
+            new = _bound_name(_sum_depth(body) + len(limits) - 1 - pos)
+            if new != k:
+                body = body.xreplace({k: new})
+            limits[pos] = (new, lo, hi)
+        return Sum(body, *limits)
+    return expr.func(*[canonical_bound(a) for a in expr.args])
+
+
+def _split_sum(s):
+    """Σ(f + g) = Σf + Σg and constants out of Σ, for a single-limit Sum with a normal body."""
+    k, lo, hi = s.limits[0]
+    out = []
+    for term in Add.make_args(expand(s.function)):
+        const, dep = [], []
+        for factor in Mul.make_args(term):
+            (dep if factor.has(k) else const).append(factor)
+        if not dep:
+            out.append(Mul(*const) * (hi - lo + 1))
+        else:
+            out.append(Mul(*const) * canonical_bound(Sum(Mul(*dep), (k, lo, hi))))
+    return Add(*out)
+
+
+def _exp_log(node):
+    """exp/log laws that hold for positive arguments."""
+    if isinstance(node, log):
+        (u,) = node.args
+        if isinstance(u, exp) and u.args[0].is_real:
+            return u.args[0]
+        if isinstance(u, Mul) and all(positive(f) for f in u.args):
+            return Add(*[log(f) for f in u.args])
+        if isinstance(u, Pow) and positive(u.args[0]) and u.args[1].is_real:
+            return u.args[1] * log(u.args[0])
+    return node
+
+
+def positive(expr):
+    """A sufficient test that expr > 0: positive atoms, exp of reals, sums/products of positives."""
+    if expr.is_positive:
+        return True
+    if isinstance(expr, exp):
+        return expr.args[0].is_real is True
+    if isinstance(expr, Sum):
+        k, lo, hi = expr.limits[0]
+        return (hi - lo).is_nonnegative is True and positive(expr.function)
+    if isinstance(expr, (Add, Mul)):
+        return all(positive(a) for a in expr.args)
+    if isinstance(expr, Pow):
+        return positive(expr.args[0]) and expr.args[1].is_real is True
+    return False
+
+
+def normal(expr):
+    """The structural normal form: applied leaves-first to every node."""
+    if not expr.args:
+        return expr
+    if isinstance(expr, Sum):
+        body = normal(expr.function)
+        for lim in reversed(expr.limits[1:]):
+            body = Sum(body, lim)
+        return _split_sum(Sum(normal(body), expr.limits[0]))
+    args = [normal(a) for a in expr.args]
+    node = expr.func(*args) if tuple(args) != expr.args else expr
+    if isinstance(node, D):
+        f, x = node.args
+        f = expand(f)
+        coeff, rest = f.as_coeff_Mul()
+        if coeff != 1 and rest != 1:
+            return coeff * D(rest, x)
+        return D(f, x) if f != node.args[0] else node
+    if isinstance(node, exp):
+        return exp(expand(node.args[0]))
+    if isinstance(node, Pow) and isinstance(node.args[0], KroneckerDelta) and node.args[1].is_positive:
+        return node.args[0]
+    return _exp_log(node)
+
+
+def _guard(expr):
+    if expr.count_ops() > MAX_OPS:
+        raise TooLarge(f"more than {MAX_OPS} operations")
+    for p in expr.atoms(Pow):
+        base, n = p.args
+        if isinstance(base, Add) and n.is_Integer and len(base.args) ** min(abs(int(n)), 64) > MAX_EXPANDED_TERMS:
+            raise TooLarge(f"expanding {p} would give too many terms")
+
+
+def equal(a, b):
+    """Whether a - b normalises to 0 (a sound test: True only for an identity)."""
+    if a == b:
+        return True
+    _guard(a)
+    _guard(b)
+    diff = normal(a) - normal(b)
+    if diff == 0:
+        return True
+    num, _ = fraction(together(expand(diff)))
+    return expand(num) == Integer(0)

@@ -1,0 +1,220 @@
+"""The pure engine: verify(derivation) -> DerivationResult, replaying every link with the rules."""
+from sympy import Integer, diff
+
+from . import canon
+from .calculus import D, bottom_up, free_indices, unfold_all
+from .model import (
+    ERROR, MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
+    Cases, Check, DerivationResult, Outcome, StepResult, worst,
+)
+from .numeric import Sampler
+from .rulebase import Env
+from .rules import BY_NAME, RULES, lookup
+from .verdict import decide
+
+MAX_PASSES = 40
+ALGEBRA = BY_NAME["algebra"]
+CASES_RULE = BY_NAME["delta_cases"]
+
+
+def _silent(node, scope):
+    """D(x, x) = 1, applied wherever a rule leaves it, as textbooks do."""
+    if isinstance(node, D) and node.args[0] == node.args[1]:
+        return Integer(1)
+    return node
+
+
+def rewrite(expr, rules, env):
+    """Apply the transforms of rules leaves-first, pass after pass, until nothing changes."""
+    active = [r for r in rules if r is not ALGEBRA]
+
+    def step(node, scope):
+        for rule in active:
+            new = rule.transform(node, env, scope)
+            if new is not node and new != node:
+                env.fired.add(rule.name)
+                return new
+        return _silent(node, scope)
+
+    for _ in range(MAX_PASSES):
+        new = bottom_up(expr, step)
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
+def proves(a, b, rules, env):
+    """Whether rules (and algebra) bring a and b to one normal form."""
+    ra, rb = rewrite(a, rules, env), rewrite(b, rules, env)
+    if canon.equal(ra, rb):
+        return True
+    na, nb = rewrite(canon.normal(ra), rules, env), rewrite(canon.normal(rb), rules, env)
+    return canon.equal(na, nb)
+
+
+def _try(a, b, rules, ctx, conditions):
+    env = Env(ctx, conditions)
+    try:
+        return proves(a, b, list(rules), env), env
+    except canon.TooLarge:
+        return False, env
+    except (RecursionError, TypeError, ValueError, ZeroDivisionError):
+        return False, env
+
+
+def _justifying(a, b, ctx, conditions):
+    """A short list of rules that proves a = b, or None."""
+    for rule in RULES:
+        ok, env = _try(a, b, [rule, ALGEBRA], ctx, conditions)
+        if ok:
+            return (rule.name,)
+    ok, env = _try(a, b, RULES, ctx, conditions)
+    if not ok:
+        return None
+    return tuple(r.name for r in RULES if r.name in env.fired) or ("algebra",)
+
+
+class _Replay:
+    """The state of one derivation's replay: its sampler, results and checks."""
+
+    def __init__(self, deriv, seed):
+        self.deriv = deriv
+        self.ctx = deriv.ctx
+        self.sampler = Sampler(deriv.ctx, seed)
+        self.steps = []
+        self.checks = []
+
+    def link(self, prev, step, conditions):
+        """The outcome of prev = step.expr under conditions, by step.rules."""
+        a, b = prev, step.expr
+        counter, samples, dev = self.sampler.compare(a, b, conditions)
+        named = [lookup(r) for r in step.rules] if step.rules is not None else None
+        if named is not None:
+            ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions)
+            found = tuple(r.name for r in named) if ok else None
+        else:
+            env, found = None, _justifying(a, b, self.ctx, conditions)
+            ok = found is not None
+        if counter is not None:
+            msg = "numeric counterexample"
+            if ok:
+                msg += " although the rules rewrote both sides to one form (an engine fault: please report)"
+            return Outcome(REFUTED, msg, counterexample=counter, samples=samples)
+        evidence = f"numerically consistent at {samples} samples (max deviation {dev:.1e})"
+        if ok and named is not None:
+            return Outcome(PROVED, f"by {', '.join(found)}; {evidence}", rules_found=found,
+                           side_conditions=tuple(env.notes), samples=samples)
+        if ok:
+            return Outcome(PROVED, f"no rule named; derivcheck found: {', '.join(found)}; {evidence}",
+                           rules_found=found, samples=samples)
+        if named is not None:
+            found = _justifying(a, b, self.ctx, conditions)
+            if found:
+                return Outcome(MISJUSTIFIED, f"true, but not by {', '.join(step.rules)}; it follows by "
+                               f"{', '.join(found)}; {evidence}", rules_found=found, samples=samples)
+        return Outcome(UNPROVED, f"no symbolic proof found; {evidence}", samples=samples)
+
+    def replay(self, entries, ends, conditions):
+        """Check entries after the chain ends (expr, conditions); return the new ends."""
+        for entry in entries:
+            if isinstance(entry, Cases):
+                new_ends = []
+                self.coverage(entry, conditions)
+                for case in entry.cases:
+                    inner = conditions + (case.condition,)
+                    new_ends += self.replay(case.steps, [(e, inner) for e, _ in ends], inner)
+                ends = new_ends
+                continue
+            if not ends:
+                ends = [(entry.expr, conditions)]
+                self.steps.append(StepResult(entry, Outcome(PROVED, "start of the chain")))
+                continue
+            outcomes = [self.link(prev, entry, conds) for prev, conds in ends]
+            status = worst(o.status for o in outcomes)
+            chosen = next(o for o in outcomes if o.status == status)
+            self.steps.append(StepResult(entry, chosen))
+            ends = [(entry.expr, conditions)]
+        return ends
+
+    def coverage(self, entry, conditions):
+        """Exactly one case condition must hold for every index tuple."""
+        conds = [c.condition for c in entry.cases]
+        idx = set()
+        for _, x, y in conds:
+            idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
+        for sizes, _ in self.sampler.rounds:
+            for env in self.sampler.tuples(idx, sizes, conditions):
+                held = [c for c in conds if _holds(c, env)]
+                if len(held) != 1:
+                    names = {s.name: v for s, v in sorted(env.items(), key=lambda kv: kv[0].name)}
+                    msg = "no case condition holds" if not held else "more than one case condition holds"
+                    counter = {"sizes": {s.name: v for s, v in sizes.items()}, "indices": names}
+                    self.checks.append(Check("cases", entry.line, Outcome(REFUTED, f"{msg} at {names}", counterexample=counter)))
+                    return
+        self.checks.append(Check("cases", entry.line, Outcome(PROVED, "the case conditions cover every index tuple once")))
+
+    def endpoints(self, start, ends):
+        d = self.deriv
+        ok, _ = _try(start.expr, d.claim_lhs, [BY_NAME["definition"], ALGEBRA], self.ctx, ())
+        self.checks.append(Check("start", start.line, self._end_outcome(ok, start.expr, d.claim_lhs, (), "the chain starts at the claim's left side")))
+        outcomes = []
+        for expr, conds in ends:
+            ok, _ = _try(expr, d.claim_rhs, [CASES_RULE, ALGEBRA], self.ctx, conds)
+            outcomes.append(self._end_outcome(ok, expr, d.claim_rhs, conds, "the chain ends at the claim's right side"))
+        status = worst(o.status for o in outcomes)
+        last = d.steps()[-1]
+        self.checks.append(Check("end", last.line, next(o for o in outcomes if o.status == status)))
+
+    def _end_outcome(self, ok, a, b, conds, what):
+        if ok:
+            return Outcome(PROVED, what)
+        counter, samples, _ = self.sampler.compare(a, b, conds)
+        if counter:
+            return Outcome(REFUTED, what.replace("the chain", "the chain does not") + ": numeric counterexample", counterexample=counter)
+        return Outcome(UNPROVED, f"{what}: not shown by algebra, numerically consistent at {samples} samples")
+
+    def claim(self):
+        """The claim itself: SymPy's own diff with delta sifting, then finite differences."""
+        d = self.deriv
+        counter, samples, dev = self.sampler.compare(d.claim_lhs, d.claim_rhs)
+        if counter is not None:
+            return Outcome(REFUTED, "the claim is false: numeric counterexample", counterexample=counter, samples=samples)
+        ok = False
+        try:
+            lhs, rhs = (self._sympy_form(e) for e in (d.claim_lhs, d.claim_rhs))
+            ok = canon.equal(lhs, rhs)
+        except (canon.TooLarge, RecursionError, TypeError, ValueError):
+            ok = False
+        evidence = f"finite differences agree at {samples} samples (max deviation {dev:.1e})"
+        if ok:
+            return Outcome(PROVED, f"SymPy's diff with delta sifting gives both sides one form; {evidence}", samples=samples)
+        return Outcome(UNPROVED, f"SymPy's diff did not reach one form; {evidence}", samples=samples)
+
+    def _sympy_form(self, expr):
+        env = Env(self.ctx)
+        sift = BY_NAME["delta_sift"]
+        expr = unfold_all(expr, self.ctx)
+        expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
+        return rewrite(expr, [sift], env)
+
+
+def _holds(cond, env):
+    op, a, b = cond
+    va, vb = a.xreplace(env), b.xreplace(env)
+    return (va == vb) if op == "eq" else (va != vb)
+
+
+def verify(deriv, strict=False, seed=0):
+    """Replay deriv link by link; the result carries every step's status and evidence."""
+    run = _Replay(deriv, seed)
+    ends = run.replay(deriv.chain, [], ())
+    start = deriv.chain[0]
+    run.endpoints(start, ends)
+    claim = run.claim()
+    result = DerivationResult(deriv, "", claim, run.steps, run.checks, strict)
+    result.verdict = decide(result)
+    return result
+
+
+__all__ = ["verify", "rewrite", "proves", "ERROR"]

@@ -1,0 +1,217 @@
+"""Whitelist parser for SPEC §3 expressions: text -> AST, never evaluating anything."""
+import re
+from dataclasses import dataclass, field
+
+from .errors import DerivError
+
+MAX_LENGTH = 20_000  # characters in one expression
+MAX_DEPTH = 200  # nesting of parentheses, calls and operators
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<op>\*\*|==|!=|\.\.|[-+*/^()\[\],])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One AST node: kind is num, name, index, call, tuple, add, mul, recip, pow, neg, eq, ne.
+
+    add and mul are n-ary (a - b is add(a, neg(b)); a / b is mul(a, recip(b))), so a long
+    sum is a flat node, not a deep one.
+    """
+
+    kind: str
+    value: str = ""
+    args: tuple = field(default_factory=tuple)
+    col: int = 1
+
+
+def tokenize(text):
+    """Split text into (kind, value, column) tokens; unknown characters are an error."""
+    if len(text) > MAX_LENGTH:
+        raise DerivError(f"expression longer than {MAX_LENGTH} characters")
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise DerivError(f"unexpected character {text[pos]!r}", column=pos + 1)
+        if m.lastgroup != "ws":
+            tokens.append((m.lastgroup, m.group(), pos + 1))
+        pos = m.end()
+    tokens.append(("end", "", len(text) + 1))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text):
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.depth = 0
+
+    # -- token helpers -------------------------------------------------
+    def peek(self):
+        return self.tokens[self.pos]
+
+    def take(self):
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def accept(self, value):
+        if self.peek()[1] == value and self.peek()[0] in ("op",):
+            return self.take()
+        return None
+
+    def expect(self, value):
+        tok = self.peek()
+        if tok[1] != value or tok[0] != "op":
+            found = "end of expression" if tok[0] == "end" else repr(tok[1])
+            raise DerivError(f"expected {value!r}, found {found}", column=tok[2])
+        return self.take()
+
+    def enter(self, col):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise DerivError(f"expression nested more than {MAX_DEPTH} deep", column=col)
+
+    # -- grammar ---------------------------------------------------------
+    def relation(self, allowed):
+        left = self.sum()
+        tok = self.peek()
+        if tok[0] == "op" and tok[1] in ("==", "!="):
+            kind = "eq" if tok[1] == "==" else "ne"
+            if kind not in allowed:
+                raise DerivError(f"{tok[1]!r} is not allowed here", column=tok[2])
+            self.take()
+            right = self.sum()
+            return Node(kind, args=(left, right), col=tok[2])
+        return left
+
+    def sum(self):
+        first = self.term()
+        terms = [first]
+        while True:
+            tok = self.peek()
+            if tok[0] == "op" and tok[1] in ("+", "-"):
+                self.take()
+                term = self.term()
+                terms.append(term if tok[1] == "+" else Node("neg", args=(term,), col=tok[2]))
+            else:
+                return first if len(terms) == 1 else Node("add", args=tuple(terms), col=first.col)
+
+    def term(self):
+        first = self.unary()
+        factors = [first]
+        while True:
+            tok = self.peek()
+            if tok[0] == "op" and tok[1] in ("*", "/"):
+                self.take()
+                factor = self.unary()
+                factors.append(factor if tok[1] == "*" else Node("recip", args=(factor,), col=tok[2]))
+            else:
+                return first if len(factors) == 1 else Node("mul", args=tuple(factors), col=first.col)
+
+    def unary(self):
+        tok = self.peek()
+        if tok[0] == "op" and tok[1] in ("-", "+"):
+            self.take()
+            self.enter(tok[2])
+            operand = self.unary()
+            self.depth -= 1
+            return Node("neg", args=(operand,), col=tok[2]) if tok[1] == "-" else operand
+        return self.power()
+
+    def power(self):
+        base = self.postfix()
+        tok = self.peek()
+        if tok[0] == "op" and tok[1] in ("**", "^"):
+            self.take()
+            self.enter(tok[2])
+            exponent = self.unary()  # right associative; 2**-1 allowed
+            self.depth -= 1
+            return Node("pow", args=(base, exponent), col=tok[2])
+        return base
+
+    def postfix(self):
+        node = self.atom()
+        tok = self.peek()
+        if tok[0] == "op" and tok[1] == "[":
+            if node.kind != "name":
+                raise DerivError("only a name can be indexed", column=tok[2])
+            self.take()
+            args = self.arguments("]")
+            if not args:
+                raise DerivError(f"{node.value}[] needs at least one index", column=tok[2])
+            node = Node("index", node.value, tuple(args), node.col)
+        return node
+
+    def arguments(self, close):
+        args = []
+        if self.accept(close):
+            return args
+        while True:
+            args.append(self.item())
+            if self.accept(close):
+                return args
+            self.expect(",")
+
+    def item(self):
+        """An argument: an expression, or a parenthesised tuple (k, lo, hi)."""
+        return self.sum()
+
+    def atom(self):
+        tok = self.take()
+        kind, value, col = tok
+        if kind == "num":
+            return Node("num", value, col=col)
+        if kind == "name":
+            if self.peek()[1] == "(" and self.peek()[0] == "op":
+                self.take()
+                self.enter(col)
+                args = self.arguments(")")
+                self.depth -= 1
+                return Node("call", value, tuple(args), col)
+            return Node("name", value, col=col)
+        if kind == "op" and value == "(":
+            self.enter(col)
+            first = self.sum()
+            if self.accept(","):
+                items = [first] + self.arguments(")")
+                self.depth -= 1
+                return Node("tuple", args=tuple(items), col=col)
+            self.expect(")")
+            self.depth -= 1
+            return first
+        found = "end of expression" if kind == "end" else repr(value)
+        raise DerivError(f"unexpected {found}", column=col)
+
+
+def parse(text, allow=()):
+    """Parse one expression; allow names the relations ('eq', 'ne') permitted at its top."""
+    if not isinstance(text, str):
+        raise DerivError(f"expected an expression as text, got {type(text).__name__}")
+    if not text.strip():
+        raise DerivError("empty expression")
+    parser = _Parser(text)
+    node = parser.relation(allow)
+    tok = parser.peek()
+    if tok[0] != "end":
+        raise DerivError(f"unexpected {tok[1]!r} after the expression", column=tok[2])
+    return node
+
+
+def parse_range(text):
+    """Parse `lo..hi` of an index declaration into two AST nodes."""
+    parser = _Parser(text)
+    lo = parser.sum()
+    parser.expect("..")
+    hi = parser.sum()
+    if parser.peek()[0] != "end":
+        raise DerivError("unexpected text after the range", column=parser.peek()[2])
+    return lo, hi

@@ -1,0 +1,49 @@
+"""What a rule is: its declaration, and the environment its transform sees."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One identity: its names, statement, side conditions, examples, and its transform.
+
+    transform(node, env, scope) -> node rewrites one node of the tree (the engine walks the
+    tree leaves-first); it returns the node unchanged when the identity does not apply.
+    Examples are (before, after) pairs in SPEC §3 syntax over EXAMPLE_SYMBOLS.
+    """
+
+    name: str
+    summary: str
+    statement: str
+    side_conditions: tuple = ()
+    aliases: tuple = ()
+    examples: tuple = ()
+    transform: object = None
+
+
+@dataclass
+class Env:
+    """What a transform may consult: the declarations, the case conditions, and a log."""
+
+    ctx: object
+    conditions: tuple = ()
+    notes: list = field(default_factory=list)  # (rule name, instantiated side condition)
+    fired: set = field(default_factory=set)
+
+    def note(self, rule, condition):
+        if (rule, condition) not in self.notes:
+            self.notes.append((rule, condition))
+
+
+def canonical_name(text):
+    """`Quotient rule`, `quotient-rule` and `quotient_rule` all name quotient_rule."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+EXAMPLE_SYMBOLS = {
+    "N": "size",
+    "i j k m n": "index N",
+    "z": "vector N",
+    "y": "onehot N",
+    "x t": "real",
+}
+EXAMPLE_DEFINE = {"p[i]": "exp(z[i]) / Sum(exp(z[k]), k)", "S": "Sum(exp(z[k]), k)"}

@@ -1,0 +1,145 @@
+"""The symbol table of SPEC §2: declared sizes, indices, scalars, arrays and defined names."""
+import re
+from dataclasses import dataclass, field
+
+import sympy
+
+from .errors import DerivError
+
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+FUNCTIONS = frozenset({"exp", "log", "sqrt", "tanh", "sin", "cos", "D", "Sum", "delta"})
+ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
+
+
+@dataclass
+class Array:
+    """A declared vector, matrix or label array; axes are (lo, hi) ranges."""
+
+    base: sympy.IndexedBase
+    kind: str
+    axes: tuple
+    values: tuple = None  # (lo, hi) of the entries themselves, for labels
+
+
+@dataclass
+class Definition:
+    """`name[params]: body` from `define`; target is the IndexedBase or Symbol it names."""
+
+    name: str
+    target: object
+    params: tuple
+    body: object = None
+    line: int = None
+
+
+@dataclass
+class Context:
+    """Everything a file declares, as SymPy objects, looked up by name."""
+
+    sizes: dict = field(default_factory=dict)
+    indices: dict = field(default_factory=dict)
+    ranges: dict = field(default_factory=dict)  # index Symbol -> (lo, hi)
+    scalars: dict = field(default_factory=dict)  # name -> (Symbol, kind)
+    arrays: dict = field(default_factory=dict)  # name -> Array
+    definitions: dict = field(default_factory=dict)  # name -> Definition
+    assumptions: list = field(default_factory=list)  # (lhs, rhs, line)
+
+    def definition_for(self, target):
+        """The Definition whose IndexedBase/Symbol is target, or None."""
+        if not self.definitions:
+            return None
+        for d in self.definitions.values():
+            if d.target == target:
+                return d
+        return None
+
+    def array_of(self, base):
+        for a in self.arrays.values():
+            if a.base == base:
+                return a
+        return None
+
+    def index_range(self, expr, scope=None):
+        """(lo, hi) of an integer-valued expression: a bound or declared index, or a label entry."""
+        if scope and expr in scope:
+            return scope[expr]
+        if expr in self.ranges:
+            return self.ranges[expr]
+        if isinstance(expr, sympy.Indexed):
+            arr = self.array_of(expr.base)
+            if arr is not None and arr.values is not None:
+                return arr.values
+        if expr.is_Integer:
+            return (expr, expr)
+        return None
+
+    def names(self):
+        seen = {}
+        seen.update(self.sizes)
+        seen.update(self.indices)
+        seen.update({k: v[0] for k, v in self.scalars.items()})
+        seen.update(self.arrays)
+        seen.update(self.definitions)
+        return seen
+
+
+def _bound(ctx, text, line):
+    """A range bound: an integer literal or a declared size."""
+    text = text.strip()
+    if re.fullmatch(r"\d+", text):
+        if len(text) > 9:
+            raise DerivError(f"range bound {text} is too large", line=line)
+        return sympy.Integer(int(text))
+    if text in ctx.sizes:
+        return ctx.sizes[text]
+    raise DerivError(f"range bound {text!r} is neither an integer nor a declared size", line=line)
+
+
+def _range(ctx, text, line):
+    if ".." in text:
+        lo, _, hi = text.partition("..")
+        return (_bound(ctx, lo, line), _bound(ctx, hi, line))
+    return (sympy.Integer(1), _bound(ctx, text, line))
+
+
+def declare(ctx, names_text, kind_text, line):
+    """Add one `symbols:` line (`i j k: index N`) to ctx."""
+    if not isinstance(names_text, str) or not isinstance(kind_text, str):
+        raise DerivError("a symbols entry is `names: kind`, both text", line=line)
+    names = names_text.split()
+    words = kind_text.split()
+    if not names or not words:
+        raise DerivError("a symbols entry needs names and a kind", line=line)
+    kind, args = words[0], words[1:]
+    for name in names:
+        if not NAME.match(name):
+            raise DerivError(f"{name!r} is not a valid name", line=line)
+        if name in FUNCTIONS:
+            raise DerivError(f"{name!r} is a built-in function name", line=line)
+        if name in ctx.names():
+            raise DerivError(f"{name!r} is declared twice", line=line)
+        if kind == "size" and not args:
+            ctx.sizes[name] = sympy.Symbol(name, integer=True, positive=True)
+        elif kind == "index" and len(args) == 1:
+            sym = sympy.Symbol(name, integer=True)
+            ctx.indices[name] = sym
+            ctx.ranges[sym] = _range(ctx, args[0], line)
+        elif kind in ("real", "positive") and not args:
+            ctx.scalars[name] = (sympy.Symbol(name, **{kind: True}), kind)
+        elif kind in ARRAY_KINDS and len(args) == ARRAY_KINDS[kind]:
+            assumptions = {"positive": True} if kind in ("positive",) else {"real": True}
+            if kind == "labels":
+                axes = (_range(ctx, args[0], line),)
+                base = sympy.IndexedBase(name, integer=True)
+                ctx.arrays[name] = Array(base, kind, axes, values=_range(ctx, args[1], line))
+            else:
+                if kind == "simplex":
+                    assumptions = {"nonnegative": True}
+                axes = tuple(_range(ctx, a, line) for a in args)
+                ctx.arrays[name] = Array(sympy.IndexedBase(name, **assumptions), kind, axes)
+        else:
+            raise DerivError(
+                f"unknown symbol kind {kind_text!r} (expected size, index R, real, positive, "
+                "vector R, positive R, onehot R, simplex R, matrix R C or labels R C)",
+                line=line,
+            )
