@@ -166,6 +166,8 @@ class Builder:
         return Sum(self.build(args[0]), (k, lo, hi))
 
     def _bound_index(self, node):
+        if node.kind == "name" and node.value not in self.ctx.names():
+            raise _err(f"undeclared name {node.value!r} (a Sum runs over a declared index)", node)
         if node.kind != "name" or node.value not in self.ctx.indices:
             raise _err("a Sum runs over a declared index", node)
         return self.ctx.indices[node.value]

@@ -100,6 +100,8 @@ def normal(expr):
         f, x = node.args
         f = expand(f)
         coeff, rest = f.as_coeff_Mul()
+        if rest == x:
+            return coeff  # D(x, x) = 1, silently, as textbooks do
         if coeff != 1 and rest != 1:
             return coeff * D(rest, x)
         return D(f, x) if f != node.args[0] else node

@@ -126,13 +126,17 @@ class _Replay:
                     new_ends += self.replay(case.steps, [(e, inner) for e, _ in ends], inner)
                 ends = new_ends
                 continue
-            if not ends:
+            if not ends:  # the start of the chain: checked against the claim by endpoints()
                 ends = [(entry.expr, conditions)]
-                self.steps.append(StepResult(entry, Outcome(PROVED, "start of the chain")))
                 continue
             outcomes = [self.link(prev, entry, conds) for prev, conds in ends]
             status = worst(o.status for o in outcomes)
             chosen = next(o for o in outcomes if o.status == status)
+            if len(outcomes) > 1 and status in (PROVED, MISJUSTIFIED):
+                chosen.message = f"under each of the {len(outcomes)} cases: " + chosen.message.split("; numerically")[0]
+                chosen.message += f"; numerically consistent at {sum(o.samples for o in outcomes)} samples"
+                chosen.samples = sum(o.samples for o in outcomes)
+                chosen.side_conditions = tuple(dict.fromkeys(c for o in outcomes for c in o.side_conditions))
             self.steps.append(StepResult(entry, chosen))
             ends = [(entry.expr, conditions)]
         return ends
@@ -171,7 +175,7 @@ class _Replay:
             return Outcome(PROVED, what)
         counter, samples, _ = self.sampler.compare(a, b, conds)
         if counter:
-            return Outcome(REFUTED, what.replace("the chain", "the chain does not") + ": numeric counterexample", counterexample=counter)
+            return Outcome(REFUTED, f"not true that {what}: numeric counterexample", counterexample=counter)
         return Outcome(UNPROVED, f"{what}: not shown by algebra, numerically consistent at {samples} samples")
 
     def claim(self):

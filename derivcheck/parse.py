@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from .errors import DerivError
 
 MAX_LENGTH = 20_000  # characters in one expression
-MAX_DEPTH = 200  # nesting of parentheses, calls and operators
+MAX_DEPTH = 60  # nesting of parentheses, calls and unary operators
 
 _TOKEN = re.compile(
     r"""
@@ -199,7 +199,10 @@ def parse(text, allow=()):
     if not text.strip():
         raise DerivError("empty expression")
     parser = _Parser(text)
-    node = parser.relation(allow)
+    try:
+        node = parser.relation(allow)
+    except RecursionError:
+        raise DerivError(f"expression nested more than {MAX_DEPTH} deep") from None
     tok = parser.peek()
     if tok[0] != "end":
         raise DerivError(f"unexpected {tok[1]!r} after the expression", column=tok[2])

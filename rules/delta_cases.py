@@ -16,6 +16,7 @@ def transform(node, env, scope):
         if op == "eq" and isinstance(node, Symbol) and node not in scope:
             old, new = (b, a) if isinstance(b, Symbol) else (a, b)
             if node == old:
+                env.note("delta_cases", f"{a} = {b}: {old} renamed {new}")
                 return new
     return node
 

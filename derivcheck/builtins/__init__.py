@@ -1,0 +1,23 @@
+"""The built-in derivations shipped with derivcheck, found by name or alias."""
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+
+
+def catalogue():
+    """[(name, aliases, title, path)] of every built-in, in file order."""
+    out = []
+    for path in sorted(HERE.glob("*.deriv.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.append((data["name"], tuple(data.get("aliases", ())), data.get("title", ""), path))
+    return out
+
+
+def find(name):
+    """The path of the built-in called name (or one of its aliases), or None."""
+    for main, aliases, _, path in catalogue():
+        if name == main or name in aliases:
+            return path
+    return None

@@ -1,0 +1,127 @@
+"""The click layer: parse options, resolve targets, call the engine, report, set the exit code."""
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DerivError
+from .model import VERIFIED, Report
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def resolve(targets):
+    """Paths of derivation files for built-in names, files and folders; errors for the rest."""
+    from . import builtins
+
+    paths, errors = [], []
+    for target in targets:
+        p = Path(target)
+        if p.is_dir():
+            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml")))
+            if not found:
+                errors.append(DerivError("no *.deriv.yaml files in this folder", file=target))
+            paths += found
+        elif p.is_file():
+            paths.append(p)
+        elif builtins.find(target) is not None:
+            paths.append(builtins.find(target))
+        else:
+            errors.append(DerivError("no such file, folder or built-in derivation (see `derivcheck list`)", file=target))
+    return paths, errors
+
+
+def run(targets, strict=False, seed=0):
+    """Load and verify every target: a Report with results and unreadable inputs."""
+    from .engine import verify
+    from .load import load_file
+
+    paths, errors = resolve(targets)
+    report = Report(errors=errors)
+    for path in paths:
+        try:
+            derivations = load_file(path)
+        except DerivError as exc:
+            report.errors.append(exc)
+            continue
+        for d in derivations:
+            if path.parent.name == "builtins" and path.parent.parent.name == "derivcheck":
+                d.file = f"builtin:{path.name}"
+            report.results.append(verify(d, strict=strict, seed=seed))
+    return report
+
+
+def _exit_code(report):
+    if report.errors:
+        return EXIT_USAGE
+    return EXIT_OK if all(r.verdict == VERIFIED for r in report.results) else EXIT_FAIL
+
+
+def _print_errors(report):
+    for exc in report.errors:
+        click.echo(f"{exc}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="derivcheck")
+def main():
+    """Verify hand-written calculus derivations link by link, for every size N."""
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Every link must be proved by the rules it names.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric spot checks.")
+def verify(targets, fmt, strict, seed):
+    """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them."""
+    from .report import render
+
+    report = run(targets, strict=strict, seed=seed)
+    _print_errors(report)
+    render(fmt, report, sys.stdout)
+    sys.exit(_exit_code(report))
+
+
+@main.command("list")
+def list_builtins():
+    """List the built-in derivations."""
+    from . import builtins
+
+    for name, aliases, title, _ in builtins.catalogue():
+        also = f" (also: {', '.join(aliases)})" if aliases else ""
+        click.echo(f"{name:<24} {title}{also}")
+
+
+@main.command()
+def rules():
+    """List the rule catalogue with statements and side conditions."""
+    from .rules import RULES
+
+    for rule in RULES:
+        click.echo(f"{rule.name}")
+        click.echo(f"    {rule.summary}")
+        click.echo(f"    statement: {rule.statement}")
+        for cond in rule.side_conditions:
+            click.echo(f"    side condition: {cond}")
+        if rule.aliases:
+            click.echo(f"    aliases: {', '.join(rule.aliases)}")
+
+
+@main.command()
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+def trace(target, fmt, seed):
+    """Print the proof trace of TARGET: every link, its rules and their side conditions."""
+    from .report import render
+
+    report = run([target], seed=seed)
+    _print_errors(report)
+    render(fmt, report, sys.stdout, trace=True)
+    sys.exit(_exit_code(report))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

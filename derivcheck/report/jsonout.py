@@ -1,0 +1,38 @@
+"""The JSON report of SPEC §6: one object, byte-identical for the same input and seed."""
+import json
+
+from .. import __version__
+
+
+def _outcome(outcome, line):
+    return {"line": line, "status": outcome.status, "message": outcome.message,
+            "counterexample": outcome.counterexample}
+
+
+def result_dict(result):
+    d = result.derivation
+    steps = []
+    for sr in result.steps:
+        item = {"index": sr.step.index, "line": sr.step.line, "rules": list(sr.step.rules or [])}
+        item.update(_outcome(sr.outcome, sr.step.line))
+        item["rules_found"] = list(sr.outcome.rules_found)
+        item["side_conditions"] = [f"{rule}: {cond}" for rule, cond in sr.outcome.side_conditions]
+        steps.append(item)
+    return {
+        "file": d.file,
+        "name": d.name,
+        "verdict": result.verdict,
+        "claim": _outcome(result.claim, d.claim_line),
+        "steps": steps,
+        "checks": [dict(kind=c.kind, **_outcome(c.outcome, c.line)) for c in result.checks],
+    }
+
+
+def render(report, stream, **options):
+    data = {
+        "derivcheck": __version__,
+        "results": [result_dict(r) for r in report.results],
+        "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in report.errors],
+    }
+    json.dump(data, stream, indent=2, ensure_ascii=False, sort_keys=False)
+    stream.write("\n")
