@@ -1,10 +1,14 @@
-"""Numeric spot checks: lambdified sides, derivatives by finite differences, seeded samples."""
+"""Numeric spot checks: lambdified sides, derivatives by finite differences, seeded samples.
+
+Functions are lambdified to Python's math module and arrays are dicts keyed by index (z[i],
+W[i, k]): no numpy import on the hot path, and the same numbers on every platform.
+"""
 import itertools
 import math
 import random
 
 from sympy import Indexed, Integer, Symbol, lambdify
-from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import PythonCodePrinter
 
 from .calculus import D, free_indices, unfold_all
 
@@ -14,7 +18,7 @@ RTOL, ATOL = 1e-6, 1e-8
 STEP = 1e-5
 
 
-class _FDPrinter(NumPyPrinter):
+class _FDPrinter(PythonCodePrinter):
     """Prints D(f, x) as a central difference of f in x, with x's whole array rebound."""
 
     def _print_D(self, expr):
@@ -22,7 +26,7 @@ class _FDPrinter(NumPyPrinter):
         if isinstance(x, Indexed):
             name = str(x.base.label)
             idx = ", ".join(self._print(i) for i in x.indices)
-            return f"_fd(lambda {name}: ({self._print(f)}), {name}, ({idx},))"
+            return f"_fd(lambda {name}: ({self._print(f)}), {name}, ({idx}))"
         return f"_fd_scalar(lambda {x.name}: ({self._print(f)}), {x.name})"
 
     def _print_KroneckerDelta(self, expr):
@@ -31,8 +35,8 @@ class _FDPrinter(NumPyPrinter):
 
 
 def _fd(fun, arr, idx):
-    h = STEP * max(1.0, abs(float(arr[idx])))
-    up, down = arr.copy(), arr.copy()
+    h = STEP * max(1.0, abs(arr[idx]))
+    up, down = dict(arr), dict(arr)
     up[idx] += h
     down[idx] -= h
     return (fun(up) - fun(down)) / (2 * h)
@@ -55,9 +59,6 @@ class Sampler:
     """Evaluates expressions of one Context at seeded inputs for sizes 3..5."""
 
     def __init__(self, ctx, seed=0):
-        import numpy  # lazily: only numeric checks need it
-
-        self.np = numpy
         self.ctx = ctx
         self.seed = seed
         self.args = list(ctx.sizes.values()) + list(ctx.indices.values())
@@ -68,33 +69,26 @@ class Sampler:
 
     # -- inputs -----------------------------------------------------------
     def _round(self, r):
-        np = self.np
-        rng = np.random.default_rng([self.seed, r])
+        rng = random.Random(f"derivcheck:{self.seed}:{r}")
         sizes = {s: SIZE_VALUES[(r + pos) % len(SIZE_VALUES)] for pos, s in enumerate(self.ctx.sizes.values())}
         values = dict(sizes)
         for name, (sym, kind) in self.ctx.scalars.items():
-            values[sym] = float(rng.uniform(0.5, 2.0) if kind == "positive" else rng.uniform(-2.0, 2.0))
+            values[sym] = rng.uniform(0.5, 2.0) if kind == "positive" else rng.uniform(-2.0, 2.0)
         for name, arr in self.ctx.arrays.items():
-            bounds = [(self._int(lo, sizes), self._int(hi, sizes)) for lo, hi in arr.axes]
-            shape = tuple(hi + 1 for _, hi in bounds)
+            axes = [range(self._int(lo, sizes), self._int(hi, sizes) + 1) for lo, hi in arr.axes]
+            keys = list(itertools.product(*axes)) if len(axes) > 1 else list(axes[0])
             if arr.kind == "labels":
                 vlo, vhi = (self._int(v, sizes) for v in arr.values)
-                data = np.zeros(shape, dtype=np.int64)
-                data[bounds[0][0]:] = rng.integers(vlo, vhi + 1, size=shape[0] - bounds[0][0])
+                data = {key: rng.randint(vlo, vhi) for key in keys}
+            elif arr.kind == "onehot":
+                hot = rng.choice(keys)
+                data = {key: 1.0 if key == hot else 0.0 for key in keys}
+            elif arr.kind == "simplex":
+                weights = [rng.expovariate(1.0) for _ in keys]
+                data = {key: w / sum(weights) for key, w in zip(keys, weights)}
             else:
-                data = np.full(shape, np.nan)
-                region = tuple(slice(lo, hi + 1) for lo, hi in bounds)
-                n = [hi - lo + 1 for lo, hi in bounds]
-                if arr.kind == "positive":
-                    data[region] = rng.uniform(0.5, 2.0, size=n)
-                elif arr.kind == "onehot":
-                    block = np.zeros(n)
-                    block[int(rng.integers(0, n[0]))] = 1.0
-                    data[region] = block
-                elif arr.kind == "simplex":
-                    data[region] = rng.dirichlet(np.ones(n[0]))
-                else:
-                    data[region] = rng.uniform(-2.0, 2.0, size=n)
+                lo, hi = (0.5, 2.0) if arr.kind == "positive" else (-2.0, 2.0)
+                data = {key: rng.uniform(lo, hi) for key in keys}
             values[Symbol(name)] = data
         return sizes, values
 
@@ -104,14 +98,14 @@ class Sampler:
 
     # -- evaluation ---------------------------------------------------------
     def compile(self, expr):
-        """A numpy function of self.args for expr with definitions unfolded and D as differences."""
+        """A function of self.args for expr with definitions unfolded and D as differences."""
         fn = self._cache.get(expr)
         if fn is None:
             body = unfold_all(expr, self.ctx)
             fn = lambdify(
                 self.args,
                 body,
-                modules=[{"_fd": _fd, "_fd_scalar": _fd_scalar}, "numpy"],
+                modules=[{"_fd": _fd, "_fd_scalar": _fd_scalar}, "math"],
                 printer=_FDPrinter({"fully_qualified_modules": False, "inline": True,
                                     "allow_unknown_functions": True, "user_functions": {}}),
                 dummify=False,
@@ -122,9 +116,8 @@ class Sampler:
 
     def _call(self, fn, values):
         try:
-            with self.np.errstate(all="ignore"):
-                return float(fn(*[values.get(a, 1) for a in self.args]))
-        except (ArithmeticError, IndexError, ValueError, TypeError, OverflowError):
+            return float(fn(*[values.get(a, 1) for a in self.args]))
+        except (ArithmeticError, LookupError, ValueError, TypeError):
             return float("nan")
 
     def tuples(self, indices, sizes, conditions):
@@ -167,9 +160,12 @@ class Sampler:
         inputs = {}
         for name, arr in self.ctx.arrays.items():
             data = values[Symbol(name)]
-            lo = [self._int(l, sizes) for l, _ in arr.axes]
-            region = data[tuple(slice(x, None) for x in lo)]
-            inputs[name] = self.np.vectorize(_value)(region).tolist() if arr.kind != "labels" else region.tolist()
+            axes = [range(self._int(lo, sizes), self._int(hi, sizes) + 1) for lo, hi in arr.axes]
+            fmt = (lambda v: v) if arr.kind == "labels" else _value
+            if len(axes) == 1:
+                inputs[name] = [fmt(data[a]) for a in axes[0]]
+            else:
+                inputs[name] = [[fmt(data[(a, b)]) for b in axes[1]] for a in axes[0]]
         for name, (sym, _) in self.ctx.scalars.items():
             inputs[name] = _value(values[sym])
         return {

@@ -1,18 +1,21 @@
 """The built-in derivations shipped with derivcheck, found by name or alias."""
+import functools
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).parent
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@functools.lru_cache(maxsize=1)
 def catalogue():
     """[(name, aliases, title, path)] of every built-in, in file order."""
     out = []
     for path in sorted(HERE.glob("*.deriv.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         out.append((data["name"], tuple(data.get("aliases", ())), data.get("title", ""), path))
-    return out
+    return tuple(out)
 
 
 def find(name):
