@@ -141,9 +141,9 @@ class Builder:
         x = self.build(node.args[1])
         if isinstance(x, Indexed):
             arr = self.ctx.array_of(x.base)
-            if arr is None:
-                raise _err("D(f, x) needs x to be a declared variable, not a defined name", node.args[1])
-            if arr.kind in ("labels",):
+            if arr is None and self.ctx.definition_for(x.base) is None:
+                raise _err("D(f, x) needs x to be a real name or an entry such as z[j]", node.args[1])
+            if arr is not None and arr.kind in ("labels",):
                 raise _err("cannot differentiate with respect to an integer label", node.args[1])
         elif not (isinstance(x, Symbol) and any(x == s for s, _ in self.ctx.scalars.values())):
             raise _err("D(f, x) needs x to be a real name or an entry such as z[j]", node.args[1])

@@ -29,17 +29,36 @@ def limits_scope(expr, scope):
     return new
 
 
+FROZEN = "frozen"  # scope key: the defined names held fixed, inside D(f, p[n]) for a defined p
+
+
+def variable_base(x):
+    """The IndexedBase of an entry z[j], or the Symbol x itself."""
+    return x.base if isinstance(x, Indexed) else x
+
+
 def bottom_up(expr, fn, scope=None):
     """Rebuild expr leaves-first, replacing each node by fn(node, scope).
 
-    scope maps each bound index of the enclosing sums to its (lo, hi). Bound index symbols,
-    the bases of Indexed entries and the limits of sums are not visited.
+    scope maps each bound index of the enclosing sums to its (lo, hi), and scope[FROZEN] holds
+    the variables of the enclosing derivatives (a defined p is not unfolded inside D(f, p[n])).
+    Bound index symbols, the bases of entries, the limits of sums and the variable of a
+    derivative (all but its indices) are not visited.
     """
     scope = scope or {}
     if isinstance(expr, Sum):
         inner = limits_scope(expr, scope)
         body = bottom_up(expr.function, fn, inner)
         new = expr if body == expr.function else Sum(body, *expr.limits)
+    elif isinstance(expr, D):
+        f, x = expr.args
+        inner = dict(scope)
+        inner[FROZEN] = scope.get(FROZEN, frozenset()) | {variable_base(x)}
+        body = bottom_up(f, fn, inner)
+        if isinstance(x, Indexed):
+            idx = tuple(bottom_up(i, fn, scope) for i in x.indices)
+            x = x if idx == x.indices else x.base[idx]
+        new = expr if (body, x) == expr.args else D(body, x)
     elif isinstance(expr, Indexed):
         idx = [bottom_up(i, fn, scope) for i in expr.indices]
         new = expr if tuple(idx) == expr.indices else expr.base[tuple(idx)]
@@ -151,23 +170,33 @@ def instantiate(definition, indices):
     return body.xreplace(dict(zip(definition.params, args)))
 
 
-def unfold_node(node, ctx):
-    """One defined name (p[j] or L) replaced by its definition; anything else unchanged."""
+def unfold_node(node, ctx, frozen=frozenset()):
+    """One defined name (p[j] or L) replaced by its definition, unless frozen; else node."""
     if isinstance(node, Indexed):
         d = ctx.definition_for(node.base)
-        if d is not None:
+        if d is not None and node.base not in frozen:
             return instantiate(d, node.indices)
     elif isinstance(node, Symbol):
         d = ctx.definition_for(node)
-        if d is not None and not d.params:
+        if d is not None and not d.params and node not in frozen:
             return d.body
     return node
 
 
 def unfold_all(expr, ctx, limit=50):
-    """expr with every defined name unfolded, recursively."""
+    """expr with every defined name unfolded, recursively, except inside D(f, p[n]) for p itself."""
     for _ in range(limit):
-        new = bottom_up(expr, lambda n, s: unfold_node(n, ctx))
+        new = bottom_up(expr, lambda n, s: unfold_node(n, ctx, s.get(FROZEN, frozenset())))
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
+def unfold_except(expr, ctx, keep):
+    """expr with every defined name unfolded except the names in keep."""
+    for _ in range(50):
+        new = bottom_up(expr, lambda n, s: unfold_node(n, ctx, keep | s.get(FROZEN, frozenset())))
         if new == expr:
             return new
         expr = new

@@ -1,55 +1,12 @@
 """The click layer: parse options, resolve targets, call the engine, report, set the exit code."""
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import DerivError
-from .model import VERIFIED, Report
+from .model import VERIFIED
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def resolve(targets):
-    """Paths of derivation files for built-in names, files and folders; errors for the rest."""
-    from . import builtins
-
-    paths, errors = [], []
-    for target in targets:
-        p = Path(target)
-        if p.is_dir():
-            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml")))
-            if not found:
-                errors.append(DerivError("no *.deriv.yaml files in this folder", file=target))
-            paths += found
-        elif p.is_file():
-            paths.append(p)
-        elif builtins.find(target) is not None:
-            paths.append(builtins.find(target))
-        else:
-            errors.append(DerivError("no such file, folder or built-in derivation (see `derivcheck list`)", file=target))
-    return paths, errors
-
-
-def run(targets, strict=False, seed=0):
-    """Load and verify every target: a Report with results and unreadable inputs."""
-    from .engine import verify
-    from .load import load_file
-
-    paths, errors = resolve(targets)
-    report = Report(errors=errors)
-    for path in paths:
-        try:
-            derivations = load_file(path)
-        except DerivError as exc:
-            report.errors.append(exc)
-            continue
-        for d in derivations:
-            if path.parent.name == "builtins" and path.parent.parent.name == "derivcheck":
-                d.file = f"builtin:{path.name}"
-            report.results.append(verify(d, strict=strict, seed=seed))
-    return report
 
 
 def _exit_code(report):
@@ -77,6 +34,7 @@ def main():
 def verify(targets, fmt, strict, seed):
     """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them."""
     from .report import render
+    from .runner import run
 
     report = run(targets, strict=strict, seed=seed)
     _print_errors(report)
@@ -116,6 +74,7 @@ def rules():
 def trace(target, fmt, seed):
     """Print the proof trace of TARGET: every link, its rules and their side conditions."""
     from .report import render
+    from .runner import run
 
     report = run([target], seed=seed)
     _print_errors(report)

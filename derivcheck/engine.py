@@ -78,7 +78,8 @@ def _justifying(a, b, ctx, conditions):
 class _Replay:
     """The state of one derivation's replay: its sampler, results and checks."""
 
-    def __init__(self, deriv, seed):
+    def __init__(self, deriv, seed, lemmas=None):
+        self.lemmas = lemmas or {}
         self.deriv = deriv
         self.ctx = deriv.ctx
         self.sampler = Sampler(deriv.ctx, seed)
@@ -89,7 +90,10 @@ class _Replay:
         """The outcome of prev = step.expr under conditions, by step.rules."""
         a, b = prev, step.expr
         counter, samples, dev = self.sampler.compare(a, b, conditions)
-        named = [lookup(r) for r in step.rules] if step.rules is not None else None
+        named = [lookup(r) or self.lemmas.get(r) for r in step.rules] if step.rules is not None else None
+        unavailable = [r for r in named or () if isinstance(r, str)]
+        if unavailable:
+            named = [r for r in named if not isinstance(r, str)]
         if named is not None:
             ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions)
             found = tuple(r.name for r in named) if ok else None
@@ -108,12 +112,13 @@ class _Replay:
         if ok:
             return Outcome(PROVED, f"no rule named; derivcheck found: {', '.join(found)}; {evidence}",
                            rules_found=found, samples=samples)
+        why = "".join(f"; {reason}" for reason in unavailable)
         if named is not None:
             found = _justifying(a, b, self.ctx, conditions)
             if found:
-                return Outcome(MISJUSTIFIED, f"true, but not by {', '.join(step.rules)}; it follows by "
+                return Outcome(MISJUSTIFIED, f"true, but not by {', '.join(step.rules)}{why}; it follows by "
                                f"{', '.join(found)}; {evidence}", rules_found=found, samples=samples)
-        return Outcome(UNPROVED, f"no symbolic proof found; {evidence}", samples=samples)
+        return Outcome(UNPROVED, f"no symbolic proof found{why}; {evidence}", samples=samples)
 
     def replay(self, entries, ends, conditions):
         """Check entries after the chain ends (expr, conditions); return the new ends."""
@@ -192,15 +197,18 @@ class _Replay:
             ok = False
         evidence = f"finite differences agree at {samples} samples (max deviation {dev:.1e})"
         if ok:
-            return Outcome(PROVED, f"SymPy's diff with delta sifting gives both sides one form; {evidence}", samples=samples)
+            return Outcome(PROVED, f"SymPy's diff, delta sifting and the declared facts give both sides one form; "
+                           f"{evidence}", samples=samples)
         return Outcome(UNPROVED, f"SymPy's diff did not reach one form; {evidence}", samples=samples)
 
     def _sympy_form(self, expr):
         env = Env(self.ctx)
-        sift = BY_NAME["delta_sift"]
-        expr = unfold_all(expr, self.ctx)
+        facts = [BY_NAME["delta_sift"], BY_NAME["assumption"]]  # declared ranges and domain facts
+        expr = unfold_all(expr, self.ctx)  # a defined p stays folded inside D(f, p[n]) ...
         expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
-        return rewrite(expr, [sift], env)
+        expr = unfold_all(expr, self.ctx)  # ... until the derivative is taken
+        expr = rewrite(expr, facts, env)
+        return rewrite(canon.normal(expr), facts, env)
 
 
 def _holds(cond, env):
@@ -209,9 +217,12 @@ def _holds(cond, env):
     return (va == vb) if op == "eq" else (va != vb)
 
 
-def verify(deriv, strict=False, seed=0):
-    """Replay deriv link by link; the result carries every step's status and evidence."""
-    run = _Replay(deriv, seed)
+def verify(deriv, strict=False, seed=0, lemmas=None):
+    """Replay deriv link by link; the result carries every step's status and evidence.
+
+    lemmas maps each cited derivation name to its Rule, or to the reason it cannot be used.
+    """
+    run = _Replay(deriv, seed, lemmas)
     ends = run.replay(deriv.chain, [], ())
     start = deriv.chain[0]
     run.endpoints(start, ends)

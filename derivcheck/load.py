@@ -268,7 +268,7 @@ def _steps(src, ctx, node, counter, top=False, first_needs_start=True):
 
 
 def _step(src, ctx, item, counter):
-    rules, note = None, None
+    rules, note, rules_line = None, None, None
     if isinstance(item, yaml.MappingNode):
         fields = _mapping(src, item, "a step")
         for key in fields:
@@ -279,6 +279,7 @@ def _step(src, ctx, item, counter):
         expr_node = fields["expr"]
         if "by" in fields:
             by = fields["by"]
+            rules_line = by.start_mark.line + 1
             if isinstance(by, yaml.SequenceNode):
                 rules = tuple(_scalar(src, r, "a rule name") for r in by.value)
             else:
@@ -286,7 +287,7 @@ def _step(src, ctx, item, counter):
             if not rules:
                 raise src.error("`by` names at least one rule", by)
             for r in rules:
-                if lookup(r) is None:
+                if lookup(r) is None and not NAME_RE.match(r):
                     raise src.error(f"unknown rule {r!r} (see `derivcheck rules`)", by)
         if "note" in fields:
             note = _scalar(src, fields["note"], "note")
@@ -294,7 +295,7 @@ def _step(src, ctx, item, counter):
         expr_node = item
     text = _scalar(src, expr_node, "a step's expression")
     expr = _located(src, expr_node, build.expression, ctx, text)
-    step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note)
+    step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line)
     counter[0] += 1
     return step
 

@@ -20,6 +20,7 @@ class Step:
     expr: object
     rules: tuple = None  # None: no `by` given
     note: str = None
+    rules_line: int = None  # the line of `by`
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""chain_rule: D(F(u), x) = F'(u)·D(u, x) for the functions of SPEC §3."""
-from sympy import Pow, cos, exp, log, sin, tanh
+"""chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
+from sympy import Indexed, IndexedBase, Pow, Sum, cos, exp, log, sin, tanh
 
-from derivcheck.calculus import D, depends
+from derivcheck.calculus import D, depends, fresh_index, unfold_except, variable_base
 from derivcheck.rulebase import Rule
 
 OUTER = {
@@ -11,6 +11,44 @@ OUTER = {
     sin: lambda u: cos(u),
     cos: lambda u: -sin(u),
 }
+
+
+def _through(f, x, ctx):
+    """The defined indexed q such that f depends on x only through q's entries, or None."""
+    if ctx.definition_for(variable_base(x)) is not None:
+        return None  # x is itself a defined entry: the chain stops there
+    for d in ctx.definitions.values():
+        q = d.target
+        if not isinstance(q, IndexedBase) or not depends(d.body, x, ctx):
+            continue
+        if isinstance(f, Indexed) and f.base == q:
+            continue  # D(q_n, x) itself: no regress
+        g = unfold_except(f, ctx, frozenset({q}))
+        uses_q = any(e.base == q for e in g.atoms(Indexed))
+        direct = any(e.base == variable_base(x) for e in g.atoms(Indexed)) or (
+            not isinstance(x, Indexed) and x in g.free_symbols)
+        if uses_q and not direct:
+            return d
+    return None
+
+
+def _index_chain(f, x, env):
+    d = _through(f, x, env.ctx)
+    if d is None:
+        return None
+    taken = set(f.free_symbols) | set(x.free_symbols)
+    entry_indices, limits = [], []
+    for param in d.params:
+        n = param if param not in taken else fresh_index(taken, param)
+        taken.add(n)
+        entry_indices.append(n)
+        limits.append((n, *env.ctx.ranges[param]))
+    entry = d.target[tuple(entry_indices)]
+    env.note("chain_rule", f"{f} depends on {x} only through {d.name}")
+    body = D(f, entry) * D(entry, x)
+    for lim in reversed(limits):
+        body = Sum(body, lim)
+    return body
 
 
 def transform(node, env, scope):
@@ -25,15 +63,22 @@ def transform(node, env, scope):
     if isinstance(f, Pow) and not depends(f.args[1], x, env.ctx):
         u, n = f.args
         return n * u ** (n - 1) * D(u, x)
-    return node
+    chained = _index_chain(f, x, env)
+    return node if chained is None else chained
 
 
 RULE = Rule(
     name="chain_rule",
-    summary="D(F(u), x) = F'(u) D(u, x)",
-    statement=r"\frac{\partial F(u)}{\partial x} = F'(u)\,\frac{\partial u}{\partial x}",
-    side_conditions=("F is exp, log (u > 0), tanh, sin, cos or a constant power",),
-    aliases=("chain rule",),
-    examples=(("D(tanh(x**2), x)", "(1 - tanh(x**2)**2) * 2 * x"), ("D(sin(z[i]), z[j])", "cos(z[i]) * D(z[i], z[j])")),
+    summary="D(F(u), x) = F'(u) D(u, x); over an index: D(L, z_m) = Σ_n D(L, p_n) D(p_n, z_m)",
+    statement=r"\frac{\partial F(u)}{\partial x} = F'(u)\,\frac{\partial u}{\partial x},\quad "
+    r"\frac{\partial L}{\partial z_m} = \sum_n \frac{\partial L}{\partial p_n}\frac{\partial p_n}{\partial z_m}",
+    side_conditions=("F is exp, log (u > 0), tanh, sin, cos or a constant power",
+                     "over an index: L depends on z only through the defined p (no direct z)"),
+    aliases=("chain rule", "multivariable chain rule", "chain rule over an index"),
+    examples=(
+        ("D(tanh(x**2), x)", "(1 - tanh(x**2)**2) * 2 * x"),
+        ("D(sin(z[i]), z[j])", "cos(z[i]) * D(z[i], z[j])"),
+        ("D(Sum(y[k] * log(p[k]), k), z[j])", "Sum(D(Sum(y[k] * log(p[k]), k), p[n]) * D(p[n], z[j]), n)"),
+    ),
     transform=transform,
 )

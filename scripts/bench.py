@@ -37,7 +37,7 @@ def startup(names, runs):
 def per_link(names, runs):
     """Median seconds per link (proof + numeric check), timed in-process with warm caches."""
     from derivcheck import engine
-    from derivcheck.cli import resolve
+    from derivcheck.runner import resolve
     from derivcheck.load import load_file
 
     times = []

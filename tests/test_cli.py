@@ -126,7 +126,7 @@ def test_no_color_on_a_terminal(runner, monkeypatch):
 def test_rich_output_when_colour_is_forced():
     import io
 
-    from derivcheck.cli import run
+    from derivcheck.runner import run
     from derivcheck.report import render
 
     out = io.StringIO()

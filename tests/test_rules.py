@@ -56,8 +56,9 @@ def test_rule_example_applies(rule, before, after):
 
 def _sympy_value(expr, point):
     """expr with definitions unfolded, D as SymPy's diff, evaluated at point (N = 4)."""
-    expr = unfold_all(expr, CTX)
+    expr = unfold_all(expr, CTX)  # p stays folded inside D(f, p[n]) ...
     expr = bottom_up(expr, lambda n, s: sympy.diff(*n.args) if isinstance(n, D) else n)
+    expr = unfold_all(expr, CTX)  # ... and is unfolded once the derivative is taken
     expr = expr.xreplace(point["scalars"]).subs(CTX.sizes["N"], 4).doit()
     z = CTX.arrays["z"].base
     y = CTX.arrays["y"].base

@@ -1,0 +1,98 @@
+"""Verified derivations cited as rules: `by: softmax-jacobian` rewrites with that claim."""
+from sympy import Indexed, IndexedBase, Sum, Symbol
+
+from .calculus import free_indices, instantiate, rename_bound
+from .canon import canonical_bound, equal
+from .rulebase import Rule
+
+
+def citations(deriv, is_rule):
+    """[(name, step)] of every `by` name in deriv that is not a rule: cited derivations."""
+    return [(name, step) for step in deriv.steps() for name in (step.rules or ()) if not is_rule(name)]
+
+
+def _names(expr):
+    """The arrays, defined names, sizes and scalars an expression refers to."""
+    out = {e.base for e in expr.atoms(Indexed)}
+    for s in expr.free_symbols:
+        is_index = s.is_integer and s.is_positive is not True
+        if isinstance(s, Symbol) and not is_index:
+            out.add(s)
+    return out
+
+
+def incompatibility(lemma, ctx):
+    """Why lemma's claim cannot be used with the declarations ctx, or None if it can."""
+    lctx = lemma.ctx
+    todo, seen = list(_names(lemma.claim_lhs) | _names(lemma.claim_rhs)), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if isinstance(name, IndexedBase) and lctx.array_of(name) is not None:
+            mine, theirs = ctx.array_of(name), lctx.array_of(name)
+            if mine is None or (mine.kind, mine.axes, mine.values) != (theirs.kind, theirs.axes, theirs.values):
+                return f"{name} is not declared here as in {lemma.name} ({theirs.kind})"
+        elif lctx.definition_for(name) is not None:
+            theirs, mine = lctx.definition_for(name), ctx.definition_for(name)
+            if mine is None or len(mine.params) != len(theirs.params):
+                return f"{name} is not defined here as in {lemma.name}"
+            if not equal(instantiate(theirs, mine.params), mine.body):
+                return f"{name} is defined differently here than in {lemma.name}"
+            todo += list(_names(theirs.body))
+        elif name in lctx.sizes.values():
+            if name not in ctx.sizes.values():
+                return f"size {name} is not declared here"
+        elif any(name == s for s, _ in lctx.scalars.values()):
+            if lctx.scalars.get(str(name)) != ctx.scalars.get(str(name)):
+                return f"{name} is not declared here as in {lemma.name}"
+    return None
+
+
+def _match(pat, expr, pvars, binding):
+    if pat in pvars:
+        if pat in binding:
+            return binding[pat] == expr
+        if expr.is_integer is not True:
+            return False
+        binding[pat] = expr
+        return True
+    if not pat.args:
+        return pat == expr
+    if type(pat) is not type(expr) or len(pat.args) != len(expr.args):
+        return False
+    return all(_match(p, e, pvars, binding) for p, e in zip(pat.args, expr.args))
+
+
+def lemma_rule(lemma, ctx):
+    """A Rule rewriting lemma's claim left side into its right side, within ctx."""
+    lctx = lemma.ctx
+    pattern = canonical_bound(lemma.claim_lhs)
+    pvars = free_indices(lemma.claim_lhs, set(lctx.ranges))
+    rhs = lemma.claim_rhs
+
+    def transform(node, env, scope):
+        if type(node) is not type(pattern):
+            return node
+        binding = {}
+        if not _match(pattern, canonical_bound(node), pvars, binding):
+            return node
+        for var, value in binding.items():
+            rng = ctx.index_range(value, scope)
+            lo, hi = lctx.ranges[var]
+            if rng is None or (rng[0] - lo).is_nonnegative is not True or (hi - rng[1]).is_nonnegative is not True:
+                return node
+        avoid = set().union(*(v.free_symbols for v in binding.values()))
+        out = rhs.replace(lambda e: isinstance(e, Sum), lambda s: rename_bound(s, avoid)) if avoid else rhs
+        env.note(lemma.name, f"lemma (line {lemma.claim_line} of {lemma.file}) with "
+                 + ", ".join(f"{k} = {v}" for k, v in sorted(binding.items(), key=lambda kv: kv[0].name)))
+        return out.xreplace(binding)
+
+    return Rule(
+        name=lemma.name,
+        summary=f"the verified claim {lemma.claim_text}",
+        statement=lemma.claim_text,
+        side_conditions=("the lemma is verified; its names are declared and defined alike here",),
+        transform=transform,
+    )

@@ -1,0 +1,114 @@
+"""One run: resolve targets, load files, order citations, verify each derivation into a Report."""
+from pathlib import Path
+
+from . import builtins
+from .engine import verify
+from .errors import DerivError
+from .lemmas import citations, incompatibility, lemma_rule
+from .load import load_file
+from .model import VERIFIED, Report
+from .rules import lookup
+
+
+def resolve(targets):
+    """Paths of derivation files for built-in names, files and folders; errors for the rest."""
+    paths, errors = [], []
+    for target in targets:
+        p = Path(target)
+        if p.is_dir():
+            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml")))
+            if not found:
+                errors.append(DerivError("no *.deriv.yaml files in this folder", file=target))
+            paths += found
+        elif p.is_file():
+            paths.append(p)
+        elif builtins.find(target) is not None:
+            paths.append(builtins.find(target))
+        else:
+            errors.append(DerivError("no such file, folder or built-in derivation (see `derivcheck list`)", file=target))
+    return list(dict.fromkeys(paths)), errors
+
+
+def _load(path, report):
+    try:
+        derivations = load_file(path)
+    except DerivError as exc:
+        report.errors.append(exc)
+        return []
+    if path.parent == builtins.HERE:
+        for d in derivations:
+            d.file = f"builtin:{path.name}"
+    return derivations
+
+
+def plan(derivations, report):
+    """The derivations in citation order, built-ins that are cited added; (derivation, shown)."""
+    named = {}
+    for d in derivations:
+        for n in (d.name,) + d.aliases:
+            if n in named and named[n] is not d:
+                report.errors.append(DerivError(f"derivation name {n!r} is also used in {named[n].file}", file=d.file))
+            named.setdefault(n, d)
+    shown = {id(d) for d in derivations}
+    everything = list(derivations)
+    queue, bad = list(derivations), set()
+    while queue:
+        d = queue.pop()
+        for name, step in citations(d, lambda r: lookup(r) is not None):
+            if name in named:
+                continue
+            path = builtins.find(name)
+            if path is None:
+                report.errors.append(DerivError(f"unknown rule or derivation {name!r} (see `derivcheck rules`)",
+                                                file=d.file, line=step.rules_line or step.line))
+                bad.add(id(d))
+                continue
+            for extra in _load(path, report):
+                for n in (extra.name,) + extra.aliases:
+                    named.setdefault(n, extra)
+                queue.append(extra)
+                everything.append(extra)
+    order, state = [], {}
+
+    def visit(d, trail):
+        if state.get(id(d)) == "done":
+            return
+        if state.get(id(d)) == "active":
+            cycle = " -> ".join(x.name for x in trail + [d])
+            report.errors.append(DerivError(f"derivations cite each other in a cycle: {cycle}", file=d.file))
+            bad.add(id(d))
+            return
+        state[id(d)] = "active"
+        for name, _ in citations(d, lambda r: lookup(r) is not None):
+            if name in named:
+                visit(named[name], trail + [d])
+        state[id(d)] = "done"
+        order.append(d)
+
+    for d in everything:
+        visit(d, [])
+    return [(d, id(d) in shown) for d in order if id(d) not in bad]
+
+
+def run(targets, strict=False, seed=0):
+    """Load and verify every target: a Report with results and unreadable inputs."""
+    report = Report()
+    paths, report.errors = resolve(targets)
+    derivations = [d for path in paths for d in _load(path, report)]
+    results, position = {}, {id(d): n for n, d in enumerate(derivations)}
+    for deriv, shown in plan(derivations, report):
+        lemmas = {}
+        for name, _ in citations(deriv, lambda r: lookup(r) is not None):
+            cited = results.get(name)
+            if cited is None or cited.verdict != VERIFIED:
+                lemmas[name] = f"the cited derivation {name} is not verified"
+                continue
+            reason = incompatibility(cited.derivation, deriv.ctx)
+            lemmas[name] = reason or lemma_rule(cited.derivation, deriv.ctx)
+        result = verify(deriv, strict=strict, seed=seed, lemmas=lemmas)
+        for n in (deriv.name,) + deriv.aliases:
+            results[n] = result
+        if shown:
+            report.results.append(result)
+    report.results.sort(key=lambda r: position[id(r.derivation)])
+    return report
