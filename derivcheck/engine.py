@@ -90,7 +90,9 @@ class _Replay:
         """The outcome of prev = step.expr under conditions, by step.rules."""
         a, b = prev, step.expr
         counter, samples, dev = self.sampler.compare(a, b, conditions)
-        named = [lookup(r) or self.lemmas.get(r) for r in step.rules] if step.rules is not None else None
+        named = None
+        if step.rules is not None:
+            named = [lookup(r) or self.lemmas.get(r) or f"{r} is no rule and no verified derivation" for r in step.rules]
         unavailable = [r for r in named or () if isinstance(r, str)]
         if unavailable:
             named = [r for r in named if not isinstance(r, str)]

@@ -2,9 +2,9 @@
 
     python scripts/bench.py [--runs 7] [NAME ...]
 
-Runs the two commands alternately in one process tree (so both see the same machine load),
-reports each median wall time and the median of the per-pair ratios, then times every link of
-each built-in in-process (warm) and reports the median time per link.
+For `softmax` and for every built-in together: runs the two commands alternately (so both see
+the same machine load), reports each median wall time and the median of the per-pair ratios;
+then times every link of each built-in in-process (warm) and reports the median time per link.
 """
 import argparse
 import os
@@ -37,8 +37,7 @@ def startup(names, runs):
 def per_link(names, runs):
     """Median seconds per link (proof + numeric check), timed in-process with warm caches."""
     from derivcheck import engine
-    from derivcheck.runner import resolve
-    from derivcheck.load import load_file
+    from derivcheck.runner import run
 
     times = []
     original = engine._Replay.link
@@ -51,28 +50,29 @@ def per_link(names, runs):
             times.append(time.perf_counter() - start)
 
     engine._Replay.link = timed
-    paths, _ = resolve(names)
-    derivations = [d for p in paths for d in load_file(p)]
     for _ in range(runs):
-        for d in derivations:
-            engine.verify(d)
+        run(names)
     engine._Replay.link = original
     return statistics.median(times), len(times) // runs
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=["softmax"])
+    parser.add_argument("names", nargs="*")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    env_note = f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
-    ours, theirs, ratio = startup(args.names, args.runs)
-    link, n_links = per_link(args.names, max(1, args.runs // 2))
-    print(f"machine: {env_note}")
-    print(f"derivcheck verify {' '.join(args.names)}: median {ours:.3f} s over {args.runs} runs")
-    print(f"python -c 'import sympy':       median {theirs:.3f} s over {args.runs} runs")
-    print(f"median ratio: {ratio:.2f} (goal <= {GOAL_RATIO})")
-    print(f"median time per link: {link * 1000:.1f} ms ({n_links} link checks per run, warm, in-process)")
+    from derivcheck import builtins
+
+    every = [name for name, _, _, _ in builtins.catalogue()]
+    groups = [args.names] if args.names else [["softmax"], every]
+    print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    for names in groups:
+        ours, theirs, ratio = startup(names, args.runs)
+        link, n_links = per_link(names, max(1, args.runs // 2))
+        print(f"derivcheck verify {' '.join(names)}")
+        print(f"  median {ours:.3f} s; python -c 'import sympy' median {theirs:.3f} s ({args.runs} runs each, alternated)")
+        print(f"  median ratio: {ratio:.2f} (goal <= {GOAL_RATIO})")
+        print(f"  median time per link: {link * 1000:.1f} ms ({n_links} link checks per run, warm, in-process)")
     return 0
 
 
