@@ -24,6 +24,9 @@ def _names(expr):
 def incompatibility(lemma, ctx):
     """Why lemma's claim cannot be used with the declarations ctx, or None if it can."""
     lctx = lemma.ctx
+    for lhs, rhs, line in lctx.assumptions:
+        if line is not None and not any(equal(lhs, a) and equal(rhs, b) for a, b, _ in ctx.assumptions):
+            return f"{lemma.name} assumes {lhs} = {rhs} (line {line}), which is not assumed here"
     todo, seen = list(_names(lemma.claim_lhs) | _names(lemma.claim_rhs)), set()
     while todo:
         name = todo.pop()

@@ -27,9 +27,26 @@ def _through(f, x, ctx):
         uses_q = any(e.base == q for e in g.atoms(Indexed))
         direct = any(e.base == variable_base(x) for e in g.atoms(Indexed)) or (
             not isinstance(x, Indexed) and x in g.free_symbols)
-        if uses_q and not direct:
+        if uses_q and not direct and _within(g, d, ctx):
             return d
     return None
+
+
+def _within(expr, d, ctx, scope=None):
+    """Every entry of d's name in expr lies in d's declared index ranges (the n of Σ_n covers it)."""
+    scope = scope or {}
+    if isinstance(expr, Sum):
+        inner = dict(scope)
+        for k, lo, hi in expr.limits:
+            inner[k] = (lo, hi)
+        return _within(expr.function, d, ctx, inner)
+    if isinstance(expr, Indexed) and expr.base == d.target:
+        for index, param in zip(expr.indices, d.params):
+            rng, (lo, hi) = ctx.index_range(index, scope), ctx.ranges[param]
+            if rng is None or (rng[0] - lo).is_nonnegative is not True or (hi - rng[1]).is_nonnegative is not True:
+                return False
+        return True
+    return all(_within(a, d, ctx, scope) for a in expr.args)
 
 
 def _index_chain(f, x, env):

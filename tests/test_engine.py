@@ -167,3 +167,34 @@ def test_numeric_checks_are_deterministic_for_a_seed():
     a = [sr.outcome.counterexample for sr in verify_text(text, seed=7).steps]
     b = [sr.outcome.counterexample for sr in verify_text(text, seed=7).steps]
     assert a == b and any(a)
+
+
+ASSUME = """
+derivcheck: 1
+name: assume
+symbols:
+  x: positive
+  t: real
+assume:
+  - ASSUMPTION
+claim: t * x == t
+steps:
+  - t * x
+  - by: assumption
+    expr: t
+"""
+
+
+def test_a_true_assumption_is_used_and_checked():
+    result = verify_text(ASSUME.replace("ASSUMPTION", "x == 1"))
+    # x == 1 is false for a positive x in general: the check catches it, the derivation fails
+    check = next(c for c in result.checks if c.kind == "assume")
+    assert check.outcome.status == REFUTED and check.line == line_of(ASSUME, "ASSUMPTION")
+    assert result.verdict == NOT_VERIFIED
+
+
+def test_a_valid_assumption_verifies():
+    text = ASSUME.replace("ASSUMPTION", "x**2 / x == x").replace("claim: t * x == t", "claim: t * x**2 / x == t * x")
+    text = text.replace("  - t * x\n", "  - t * x**2 / x\n").replace("expr: t\n", "expr: t * x\n")
+    result = verify_text(text)
+    assert result.verdict == VERIFIED
