@@ -86,7 +86,7 @@ def lemma_rule(lemma, ctx):
             lo, hi = lctx.ranges[var]
             if rng is None or (rng[0] - lo).is_nonnegative is not True or (hi - rng[1]).is_nonnegative is not True:
                 return node
-        avoid = set().union(*(v.free_symbols for v in binding.values()))
+        avoid = set().union(*(v.free_symbols for v in binding.values())) | ctx.parameters
         out = rhs.replace(lambda e: isinstance(e, Sum), lambda s: rename_bound(s, avoid)) if avoid else rhs
         env.note(lemma.name, f"lemma (line {lemma.claim_line} of {lemma.file}) with "
                  + ", ".join(f"{k} = {v}" for k, v in sorted(binding.items(), key=lambda kv: kv[0].name)))

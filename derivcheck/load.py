@@ -186,6 +186,7 @@ def _derivation(src, node):
     rel = _located(src, claim_node, build.expression, ctx, claim_text, ("eq",))
     if not isinstance(rel, tuple):
         raise src.error("the claim is an equation `lhs == rhs`", claim_node)
+    _check_parameters(src, ctx, rel[1] + rel[2], claim_node)
     counter = [0]
     chain = _steps(src, ctx, fields["steps"], counter, top=True)
     return Derivation(
@@ -222,11 +223,20 @@ def _definitions(src, ctx, node):
         defs.append((d, body_node))
     for d, body_node in defs:
         d.body = _located(src, body_node, build.expression, ctx, _scalar(src, body_node, f"the definition of {d.name}"))
-        extra = free_indices(d.body, set(ctx.ranges)) - set(d.params)
-        if extra:
-            names = ", ".join(sorted(s.name for s in extra))
-            raise src.error(f"the definition of {d.name} uses free index {names} not among its own", body_node)
+        ctx.parameters |= free_indices(d.body, set(ctx.ranges)) - set(d.params)
+    for d, body_node in defs:
+        _check_parameters(src, ctx, d.body, body_node)
     _check_cycles(src, ctx, defs)
+
+
+def _check_parameters(src, ctx, expr, node):
+    """A definition's parameter index (y[j]: delta(j, l) has l) may never be summed over:
+    unfolding y inside such a sum would capture it."""
+    for s in expr.atoms(sympy.Sum):
+        for lim in s.limits:
+            if lim[0] in ctx.parameters:
+                raise src.error(f"{lim[0]} is a parameter of a definition (free in its body), "
+                                "so it cannot be a summation index", node)
 
 
 def _check_cycles(src, ctx, defs):
@@ -295,6 +305,7 @@ def _step(src, ctx, item, counter):
         expr_node = item
     text = _scalar(src, expr_node, "a step's expression")
     expr = _located(src, expr_node, build.expression, ctx, text)
+    _check_parameters(src, ctx, expr, expr_node)
     step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line)
     counter[0] += 1
     return step

@@ -121,10 +121,11 @@ class Sampler:
 
     # -- evaluation ---------------------------------------------------------
     def compile(self, expr):
-        """A function of self.args for expr with definitions unfolded and D as differences."""
+        """(function of self.args, free indices) for expr, definitions unfolded, D as differences."""
         fn = self._cache.get(expr)
         if fn is None:
             body = unfold_all(expr, self.ctx)
+            free = free_indices(body, set(self.ctx.ranges)) | free_indices(expr, set(self.ctx.ranges))
             printer = _FDPrinter({"fully_qualified_modules": False, "inline": True,
                                   "allow_unknown_functions": True, "user_functions": {}})
             printer.ctx = self.ctx
@@ -136,7 +137,7 @@ class Sampler:
                 dummify=False,
                 cse=False,
             )
-            self._cache[expr] = fn
+            fn = self._cache[expr] = (fn, free)
         return fn
 
     def _call(self, fn, values):
@@ -162,8 +163,8 @@ class Sampler:
 
     def compare(self, a, b, conditions=()):
         """Evaluate a and b everywhere sampled: (counterexample or None, samples, max deviation)."""
-        fa, fb = self.compile(a), self.compile(b)
-        idx = free_indices(a, set(self.ctx.ranges)) | free_indices(b, set(self.ctx.ranges))
+        (fa, free_a), (fb, free_b) = self.compile(a), self.compile(b)
+        idx = free_a | free_b
         for op, x, y in conditions:
             idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
         samples, worst = 0, 0.0

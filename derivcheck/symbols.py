@@ -43,6 +43,7 @@ class Context:
     arrays: dict = field(default_factory=dict)  # name -> Array
     definitions: dict = field(default_factory=dict)  # name -> Definition
     assumptions: list = field(default_factory=list)  # (lhs, rhs, line)
+    parameters: set = field(default_factory=set)  # indices free in a definition beyond its own: never summed
 
     def definition_for(self, target):
         """The Definition whose IndexedBase/Symbol is target, or None."""

@@ -53,7 +53,7 @@ def _index_chain(f, x, env):
     d = _through(f, x, env.ctx)
     if d is None:
         return None
-    taken = set(f.free_symbols) | set(x.free_symbols)
+    taken = set(f.free_symbols) | set(x.free_symbols) | env.ctx.parameters
     entry_indices, limits = [], []
     for param in d.params:
         n = param if param not in taken else fresh_index(taken, param)

@@ -198,3 +198,10 @@ def test_a_valid_assumption_verifies():
     text = text.replace("  - t * x\n", "  - t * x**2 / x\n").replace("expr: t\n", "expr: t * x\n")
     result = verify_text(text)
     assert result.verdict == VERIFIED
+
+
+def test_a_typo_in_a_definition_is_caught_by_the_claim_check():
+    # z[j] for z[i] makes j a parameter of p: the file loads, and the derivation is refuted
+    result = verify_text(variant("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[j]) / Sum(exp(z[k]), k)"))
+    assert result.claim.status == REFUTED
+    assert result.verdict == NOT_VERIFIED

@@ -45,13 +45,20 @@ def _error(text):
     ("expr: p[i] * (delta(i, j) - p[j])", "expr: p[i] * (delta(i, j) - q[j])", "q[j]", "undeclared name 'q'"),
     ("expr: p[i] * (delta(i, j) - p[j])", "expr: p[i] * (delta(i, j) - p[j]", "expr: p[i] * (delta", "expected ')'"),
     ("title: Jacobian of the softmax", "title: Jacobian\ncolour: red", "colour", "unknown field 'colour'"),
-    ("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[j]) / Sum(exp(z[k]), k)", "  p[i]:", "free index j"),
 ])
 def test_bad_file_is_an_error_at_the_right_line(old, new, fragment, message):
     text = variant(old, new)
     err = _error(text)
     assert message in err.message
     assert err.line == line_of(text, fragment)
+
+
+def test_a_definition_may_have_a_parameter_index_that_is_never_summed():
+    text = variant("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[i]) / Sum(exp(z[k]), k) + 0 * delta(k, k)\n  q[i]: delta(i, k)")
+    (d,) = load_text(text)
+    assert {s.name for s in d.ctx.parameters} == {"k"}  # q[i] depends on k: k can never be summed
+    with pytest.raises(DerivError, match="cannot be a summation index"):
+        load_text(text.replace("claim: D(p[i], z[j]) ==", "claim: D(p[i], z[j]) + 0 * Sum(q[i], k) =="))
 
 
 def test_undeclared_name_in_a_step_points_at_the_column():
