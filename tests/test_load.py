@@ -54,11 +54,12 @@ def test_bad_file_is_an_error_at_the_right_line(old, new, fragment, message):
 
 
 def test_a_definition_may_have_a_parameter_index_that_is_never_summed():
-    text = variant("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[i]) / Sum(exp(z[k]), k) + 0 * delta(k, k)\n  q[i]: delta(i, k)")
+    text = variant("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[i]) / Sum(exp(z[k]), k)\n  q[i]: delta(i, j)")
     (d,) = load_text(text)
-    assert {s.name for s in d.ctx.parameters} == {"k"}  # q[i] depends on k: k can never be summed
-    with pytest.raises(DerivError, match="cannot be a summation index"):
-        load_text(text.replace("claim: D(p[i], z[j]) ==", "claim: D(p[i], z[j]) + 0 * Sum(q[i], k) =="))
+    assert {s.name for s in d.ctx.parameters} == {"j"}  # q[i] depends on j: j can never be summed
+    with pytest.raises(DerivError, match="cannot be a summation index") as info:
+        load_text(text.replace("claim: D(p[i], z[j]) ==", "claim: D(p[i], z[j]) + 0 * Sum(q[i], j) =="))
+    assert info.value.line == line_of(text, "claim:")
 
 
 def test_undeclared_name_in_a_step_points_at_the_column():
