@@ -1,5 +1,5 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
-from sympy import Indexed, IndexedBase, Pow, Sum, cos, exp, log, sin, tanh
+from sympy import Indexed, IndexedBase, Pow, Sum, Symbol, cos, exp, log, sin, tanh
 
 from derivcheck.calculus import D, depends, fresh_index, unfold_except, variable_base
 from derivcheck.rulebase import Rule
@@ -13,11 +13,26 @@ OUTER = {
 }
 
 
-def _through(f, x, ctx):
-    """The defined indexed q such that f depends on x only through q's entries, or None."""
+def _nearest_first(f, ctx):
+    """The defined names f is written in, then those their definitions are written in, and so on."""
+    order, frontier = [], [f]
+    while frontier:
+        found = []
+        for e in frontier:
+            for atom in e.atoms(Indexed, Symbol):
+                d = ctx.definition_for(atom.base if isinstance(atom, Indexed) else atom)
+                if d is not None and d not in order and d not in found:
+                    found.append(d)
+        order += found
+        frontier = [d.body for d in found]
+    return order
+
+
+def _through(f, x, ctx, scope):
+    """The defined indexed q nearest to f such that f depends on x only through q's entries."""
     if ctx.definition_for(variable_base(x)) is not None:
         return None  # x is itself a defined entry: the chain stops there
-    for d in ctx.definitions.values():
+    for d in _nearest_first(f, ctx):
         q = d.target
         if not isinstance(q, IndexedBase) or not depends(d.body, x, ctx):
             continue
@@ -27,14 +42,13 @@ def _through(f, x, ctx):
         uses_q = any(e.base == q for e in g.atoms(Indexed))
         direct = any(e.base == variable_base(x) for e in g.atoms(Indexed)) or (
             not isinstance(x, Indexed) and x in g.free_symbols)
-        if uses_q and not direct and _within(g, d, ctx):
+        if uses_q and not direct and _within(g, d, ctx, scope):
             return d
     return None
 
 
-def _within(expr, d, ctx, scope=None):
+def _within(expr, d, ctx, scope):
     """Every entry of d's name in expr lies in d's declared index ranges (the n of Σ_n covers it)."""
-    scope = scope or {}
     if isinstance(expr, Sum):
         inner = dict(scope)
         for k, lo, hi in expr.limits:
@@ -49,8 +63,8 @@ def _within(expr, d, ctx, scope=None):
     return all(_within(a, d, ctx, scope) for a in expr.args)
 
 
-def _index_chain(f, x, env):
-    d = _through(f, x, env.ctx)
+def _index_chain(f, x, env, scope):
+    d = _through(f, x, env.ctx, scope)
     if d is None:
         return None
     taken = set(f.free_symbols) | set(x.free_symbols) | env.ctx.parameters
@@ -80,7 +94,7 @@ def transform(node, env, scope):
     if isinstance(f, Pow) and not depends(f.args[1], x, env.ctx):
         u, n = f.args
         return n * u ** (n - 1) * D(u, x)
-    chained = _index_chain(f, x, env)
+    chained = _index_chain(f, x, env, scope)
     return node if chained is None else chained
 
 
