@@ -9,6 +9,7 @@ from .errors import DerivError
 from .parse import parse
 
 MAX_NUMBER_DIGITS = 40
+MAX_SUM_TERMS = 10**6  # a Sum over explicit bounds wider than this is refused
 MAX_NUMERIC_EXPONENT = 1000
 
 _UNARY = {
@@ -163,6 +164,9 @@ class Builder:
             hi = self._integer(spec.args[2], "a Sum bound")
         else:
             raise _err("Sum's second argument is an index k or a range (k, lo, hi)", spec)
+        width = hi - lo
+        if width.is_Number and abs(width) > MAX_SUM_TERMS:
+            raise _err(f"a Sum over more than {MAX_SUM_TERMS} terms", spec)
         return Sum(self.build(args[0]), (k, lo, hi))
 
     def _bound_index(self, node):

@@ -28,15 +28,22 @@ def main():
 
 @main.command()
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Every link must be proved by the rules it names.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric spot checks.")
-def verify(targets, fmt, strict, seed):
+@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds one link may take before it is stopped and reported unproved (0: no limit).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Derivations verified in parallel processes.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache of checked links.")
+def verify(targets, fmt, strict, seed, timeout, jobs, no_cache):
     """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them."""
+    from .cache import LinkCache
     from .report import render
     from .runner import run
 
-    report = run(targets, strict=strict, seed=seed)
+    cache = None if no_cache else LinkCache()
+    report = run(targets, strict=strict, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
     _print_errors(report)
     render(fmt, report, sys.stdout)
     sys.exit(_exit_code(report))
@@ -71,12 +78,13 @@ def rules():
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-def trace(target, fmt, seed):
+@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True)
+def trace(target, fmt, seed, timeout):
     """Print the proof trace of TARGET: every link, its rules and their side conditions."""
     from .report import render
     from .runner import run
 
-    report = run([target], seed=seed)
+    report = run([target], seed=seed, timeout=timeout)
     _print_errors(report)
     render(fmt, report, sys.stdout, trace=True)
     sys.exit(_exit_code(report))

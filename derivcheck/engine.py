@@ -1,12 +1,17 @@
 """The pure engine: verify(derivation) -> DerivationResult, replaying every link with the rules."""
-from sympy import Integer, diff
+import hashlib
+
+from sympy import Integer, diff, srepr
+
+from . import __version__
 
 from . import canon
 from .calculus import D, bottom_up, free_indices, unfold_all
 from .model import (
     ERROR, MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
-    Cases, Check, DerivationResult, Outcome, StepResult, worst,
+    Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
+from .lemmas import lemma_rule
 from .numeric import Sampler
 from .rulebase import Env
 from .rules import BY_NAME, RULES, lookup
@@ -78,8 +83,13 @@ def _justifying(a, b, ctx, conditions):
 class _Replay:
     """The state of one derivation's replay: its sampler, results and checks."""
 
-    def __init__(self, deriv, seed, lemmas=None):
-        self.lemmas = lemmas or {}
+    def __init__(self, deriv, seed, lemmas=None, preset=None, progress=None, memo=None):
+        self.lemmas = {name: lemma_rule(v, deriv.ctx) if isinstance(v, Derivation) else v
+                       for name, v in (lemmas or {}).items()}
+        self.preset = preset or {}
+        self.progress = progress or (lambda event, index, outcome=None: None)
+        self.memo = memo
+        self.fingerprint = _fingerprint(deriv, seed, lemmas or {}) if memo is not None else None
         self.deriv = deriv
         self.ctx = deriv.ctx
         self.sampler = Sampler(deriv.ctx, seed)
@@ -107,7 +117,7 @@ class _Replay:
             if ok:
                 msg += " although the rules rewrote both sides to one form (an engine fault: please report)"
             return Outcome(REFUTED, msg, counterexample=counter, samples=samples)
-        evidence = f"numerically consistent at {samples} samples (max deviation {dev:.1e})"
+        evidence = _evidence(samples, dev)
         if ok and named is not None:
             return Outcome(PROVED, f"by {', '.join(found)}; {evidence}", rules_found=found,
                            side_conditions=tuple(env.notes), samples=samples)
@@ -136,7 +146,12 @@ class _Replay:
             if not ends:  # the start of the chain: checked against the claim by endpoints()
                 ends = [(entry.expr, conditions)]
                 continue
-            outcomes = [self.link(prev, entry, conds) for prev, conds in ends]
+            if entry.index in self.preset:
+                outcomes = [self.preset[entry.index]]
+            else:
+                self.progress("start", entry.index)
+                outcomes = [self._remembered(("link", prev, entry.expr, entry.rules, conds),
+                                             lambda p=prev, c=conds: self.link(p, entry, c)) for prev, conds in ends]
             status = worst(o.status for o in outcomes)
             chosen = next(o for o in outcomes if o.status == status)
             if len(outcomes) > 1 and status in (PROVED, MISJUSTIFIED):
@@ -145,6 +160,7 @@ class _Replay:
                 chosen.samples = sum(o.samples for o in outcomes)
                 chosen.side_conditions = tuple(dict.fromkeys(c for o in outcomes for c in o.side_conditions))
             self.steps.append(StepResult(entry, chosen))
+            self.progress("done", entry.index, chosen)
             ends = [(entry.expr, conditions)]
         return ends
 
@@ -197,7 +213,27 @@ class _Replay:
             else:
                 self.checks.append(Check("assume", line, Outcome(PROVED, f"holds at {samples} samples")))
 
+    def _remembered(self, key, compute):
+        """compute(), or its earlier Outcome for the same inputs from the memo."""
+        if self.memo is None:
+            return compute()
+        digest = hashlib.sha256((self.fingerprint + srepr(key)).encode()).hexdigest()
+        found = self.memo.get(digest)
+        if found is not None:
+            return found
+        outcome = compute()
+        self.memo.put(digest, outcome)
+        return outcome
+
     def claim(self):
+        if "claim" in self.preset:
+            return self.preset["claim"]
+        self.progress("start", "claim")
+        outcome = self._remembered(("claim", self.deriv.claim_lhs, self.deriv.claim_rhs), self._claim)
+        self.progress("done", "claim", outcome)
+        return outcome
+
+    def _claim(self):
         """The claim itself: SymPy's own diff with delta sifting, then finite differences."""
         d = self.deriv
         counter, samples, dev = self.sampler.compare(d.claim_lhs, d.claim_rhs)
@@ -209,7 +245,7 @@ class _Replay:
             ok = canon.equal(lhs, rhs)
         except (canon.TooLarge, RecursionError, TypeError, ValueError):
             ok = False
-        evidence = f"finite differences agree at {samples} samples (max deviation {dev:.1e})"
+        evidence = _evidence(samples, dev).replace("numerically consistent", "finite differences agree")
         if ok:
             return Outcome(PROVED, f"SymPy's diff, delta sifting and the declared facts give both sides one form; "
                            f"{evidence}", samples=samples)
@@ -225,18 +261,39 @@ class _Replay:
         return rewrite(canon.normal(expr), facts, env)
 
 
+def _evidence(samples, dev):
+    if samples == 0:
+        return "no numeric sample could be evaluated (undefined or overflowing everywhere): no numeric evidence"
+    return f"numerically consistent at {samples} samples (max deviation {dev:.1e})"
+
+
 def _holds(cond, env):
     op, a, b = cond
     va, vb = a.xreplace(env), b.xreplace(env)
     return (va == vb) if op == "eq" else (va != vb)
 
 
-def verify(deriv, strict=False, seed=0, lemmas=None):
+def _fingerprint(deriv, seed, lemmas):
+    """Everything besides the link itself that its outcome depends on, as text."""
+    ctx = deriv.ctx
+    parts = [__version__, str(seed), srepr(sorted(ctx.sizes.values(), key=str)),
+             srepr(sorted(ctx.ranges.items(), key=str)), srepr(ctx.assumptions), srepr(sorted(ctx.parameters, key=str))]
+    parts += [f"{a.kind}{srepr(a.base)}{srepr(a.axes)}{srepr(a.values)}" for a in ctx.arrays.values()]
+    parts += [f"{d.name}{srepr(d.params)}{srepr(d.body)}" for d in ctx.definitions.values()]
+    parts += [f"{n}{srepr(v.claim_lhs)}{srepr(v.claim_rhs)}" if isinstance(v, Derivation) else f"{n}{v}"
+              for n, v in sorted(lemmas.items())]
+    return "\n".join(parts)
+
+
+def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None, memo=None):
     """Replay deriv link by link; the result carries every step's status and evidence.
 
-    lemmas maps each cited derivation name to its Rule, or to the reason it cannot be used.
+    lemmas maps each cited derivation name to that verified Derivation (its claim becomes a
+    rule), or to the reason it cannot be used. preset gives outcomes already known by step
+    index (not recomputed); progress(event, index, outcome) hears each link start and finish;
+    memo (get/put by key) remembers outcomes across runs.
     """
-    run = _Replay(deriv, seed, lemmas)
+    run = _Replay(deriv, seed, lemmas, preset, progress, memo)
     ends = run.replay(deriv.chain, [], ())
     start = deriv.chain[0]
     run.endpoints(start, ends)

@@ -153,9 +153,12 @@ class Sampler:
         for s in indices:
             lo, hi = self.ctx.ranges[s]
             ranges.append(range(self._int(lo, sizes), self._int(hi, sizes) + 1))
-        combos = list(itertools.product(*ranges))
-        if len(combos) > MAX_TUPLES:
-            combos = random.Random(self.seed).sample(combos, MAX_TUPLES)
+        total = math.prod(len(r) for r in ranges)
+        if total > MAX_TUPLES:  # sample without building every tuple
+            rng = random.Random(f"tuples:{self.seed}:{total}")
+            combos = sorted({tuple(rng.choice(r) for r in ranges) for _ in range(MAX_TUPLES)})
+        else:
+            combos = list(itertools.product(*ranges))
         for combo in combos:
             env = dict(zip(indices, combo))
             if all(_condition(c, env) for c in conditions):

@@ -1,12 +1,12 @@
 """One run: resolve targets, load files, order citations, verify each derivation into a Report."""
 from pathlib import Path
 
-from . import builtins
+from . import builtins, workers
 from .engine import verify
 from .errors import DerivError
-from .lemmas import citations, incompatibility, lemma_rule
+from .lemmas import citations, incompatibility
 from .load import load_file
-from .model import VERIFIED, Report
+from .model import NOT_VERIFIED, UNPROVED, VERIFIED, Check, DerivationResult, Outcome, Report
 from .rules import lookup
 
 
@@ -90,25 +90,62 @@ def plan(derivations, report):
     return [(d, id(d) in shown) for d in order if id(d) not in bad]
 
 
-def run(targets, strict=False, seed=0):
-    """Load and verify every target: a Report with results and unreadable inputs."""
+def _lemmas(deriv, results):
+    """What each derivation deriv cites is: its verified Derivation, or why it cannot be used."""
+    lemmas = {}
+    for name, _ in citations(deriv, lambda r: lookup(r) is not None):
+        cited = results.get(name)
+        if cited is None or cited.verdict != VERIFIED:
+            lemmas[name] = f"the cited derivation {name} is not verified"
+        else:
+            lemmas[name] = incompatibility(cited.derivation, deriv.ctx) or cited.derivation
+    return lemmas
+
+
+def _failed(deriv, reason):
+    """The result of a derivation whose worker could not finish it."""
+    outcome = Outcome(UNPROVED, reason)
+    result = DerivationResult(deriv, NOT_VERIFIED, outcome, [], [Check("worker", deriv.claim_line, outcome)])
+    return result
+
+
+def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None):
+    """Load and verify every target: a Report with results and unreadable inputs.
+
+    timeout > 0 (seconds per link) or jobs > 1 runs each derivation in a forked worker (see
+    workers.py); cache is a LinkCache (or None) that remembers link outcomes across runs.
+    """
     report = Report()
     paths, report.errors = resolve(targets)
     derivations = [d for path in paths for d in _load(path, report)]
+    order = plan(derivations, report)
     results, position = {}, {id(d): n for n, d in enumerate(derivations)}
-    for deriv, shown in plan(derivations, report):
-        lemmas = {}
-        for name, _ in citations(deriv, lambda r: lookup(r) is not None):
-            cited = results.get(name)
-            if cited is None or cited.verdict != VERIFIED:
-                lemmas[name] = f"the cited derivation {name} is not verified"
-                continue
-            reason = incompatibility(cited.derivation, deriv.ctx)
-            lemmas[name] = reason or lemma_rule(cited.derivation, deriv.ctx)
-        result = verify(deriv, strict=strict, seed=seed, lemmas=lemmas)
+    shown = {id(d) for d, visible in order if visible}
+    by_key = {id(d): d for d, _ in order}
+
+    def finished(key, outcome):
+        deriv = by_key[key]
+        result = outcome if isinstance(outcome, DerivationResult) else _failed(deriv, outcome)
+        result.derivation = deriv  # the parent's own object, not the worker's copy
         for n in (deriv.name,) + deriv.aliases:
             results[n] = result
-        if shown:
+        if key in shown:
             report.results.append(result)
+
+    def options(deriv):
+        return dict(strict=strict, seed=seed, lemmas=_lemmas(deriv, results), memo=cache)
+
+    if (timeout > 0 or jobs > 1) and workers.available():
+        def ready(key):
+            deriv = by_key[key]
+            cited = [n for n, _ in citations(deriv, lambda r: lookup(r) is not None)]
+            in_run = [n for n in cited if any(n in (d.name,) + d.aliases for d, _ in order)]
+            return all(n in results for n in in_run)
+
+        tasks = [(id(d), d, lambda d=d: options(d)) for d, _ in order]
+        workers.run_all(tasks, ready, finished, max(1, jobs), timeout if timeout > 0 else float("inf"))
+    else:
+        for deriv, _ in order:
+            finished(id(deriv), verify(deriv, **options(deriv)))
     report.results.sort(key=lambda r: position[id(r.derivation)])
     return report

@@ -36,3 +36,9 @@ def by_line(result):
 @pytest.fixture
 def spec_example():
     return SPEC_EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's own cache of checked links."""
+    monkeypatch.setenv("DERIVCHECK_CACHE", str(tmp_path_factory.getbasetemp() / "derivcheck-cache"))

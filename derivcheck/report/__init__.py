@@ -1,7 +1,7 @@
 """Reporters, chosen by name: each renders a Report to a text stream."""
 from importlib import import_module
 
-FORMATS = {"text": "text", "json": "jsonout"}
+FORMATS = {"text": "text", "json": "jsonout", "github": "github", "junit": "junit"}
 
 
 def render(fmt, report, stream, **options):

@@ -1,0 +1,56 @@
+"""GitHub Actions annotations: ::error for failing links, ::warning for the doubtful ones."""
+from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
+from .text import render as render_text
+
+
+def _escape(text):
+    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text):
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _at(ce):
+    if not ce:
+        return ""
+    where = ", ".join(f"{k}={v}" for k, v in list(ce.get("sizes", {}).items()) + list(ce.get("indices", {}).items()))
+    values = f"; previous expression = {ce['lhs']}, this step = {ce['rhs']}" if "lhs" in ce else ""
+    return f" Counterexample at {where}{values}; inputs {ce.get('inputs', {})}"
+
+
+def annotations(report):
+    """The workflow commands, one per failing or doubtful link, check, claim or error."""
+    out = []
+    for exc in report.errors:
+        props = f"file={_prop(exc.file or '')}" + (f",line={exc.line}" if exc.line else "")
+        props += f",col={exc.column}" if exc.column else ""
+        out.append(f"::error {props},title=derivcheck::{_escape(exc.message)}")
+    for result in report.results:
+        d = result.derivation
+        file, errors_before = d.file or "", len(out)
+        for sr in result.steps:
+            o = sr.outcome
+            if o.status == PROVED:
+                continue
+            level = "warning" if o.status in (MISJUSTIFIED, UNPROVED) else "error"
+            title = f"{d.name}: link {sr.step.index} {o.status}"
+            out.append(f"::{level} file={_prop(file)},line={sr.step.line},title={_prop(title)}::"
+                       f"{_escape(o.message + _at(o.counterexample))}")
+        for check in result.checks:
+            if check.outcome.status != PROVED:
+                out.append(f"::error file={_prop(file)},line={check.line},title={_prop(d.name + ': ' + check.kind)}::"
+                           f"{_escape(check.outcome.message + _at(check.outcome.counterexample))}")
+        if result.claim.status == REFUTED:
+            out.append(f"::error file={_prop(file)},line={d.claim_line},title={_prop(d.name + ': claim refuted')}::"
+                       f"{_escape(result.claim.message + _at(result.claim.counterexample))}")
+        if result.verdict != VERIFIED and not any(line.startswith("::error") for line in out[errors_before:]):
+            out.append(f"::error file={_prop(file)},line={d.claim_line},title={_prop(d.name + ': not verified')}::"
+                       f"{_escape('not verified: see the warnings above')}")
+    return out
+
+
+def render(report, stream, **options):
+    for line in annotations(report):
+        stream.write(line + "\n")
+    render_text(report, stream, color=False)
