@@ -5,13 +5,16 @@
 For `softmax` and for every built-in together: runs the two commands alternately (so both see
 the same machine load), reports each median wall time and the median of the per-pair ratios;
 then times every link of each built-in in-process (warm) and reports the median time per link.
+Last, files per second on --files generated derivation files: cold, cached, and with -j 2.
 """
 import argparse
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 GOAL_RATIO = 1.5
 
@@ -56,10 +59,43 @@ def per_link(names, runs):
     return statistics.median(times), len(times) // runs
 
 
+def generate(folder, count):
+    """count derivation files: the softmax Jacobian over renamed symbols, every tenth one wrong."""
+    from derivcheck import builtins
+
+    base = builtins.find("softmax").read_text().replace("aliases: [softmax]\n", "")
+    for n in range(count):
+        text = base.replace("name: softmax-jacobian", f"name: generated-{n:03d}")
+        text = text.replace("z[", f"v{n}[").replace("  z: vector N", f"  v{n}: vector N")
+        if n % 10 == 9:
+            text = text.replace("- exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["), "+ exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["))
+        (Path(folder) / f"g{n:03d}.deriv.yaml").write_text(text)
+
+
+def files_per_second(count):
+    """Files per second on count generated files: cold, cached (second run), and -j 2."""
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
+        generate(folder, count)
+        exe = [sys.executable, "-m", "derivcheck", "verify", folder, "--format", "json"]
+        env = dict(os.environ, DERIVCHECK_CACHE=cache)
+
+        def timed(*extra):
+            start = time.perf_counter()
+            subprocess.run(exe + list(extra), stdout=subprocess.DEVNULL, env=env, check=False)
+            return count / (time.perf_counter() - start)
+
+        cold = timed("--no-cache")
+        timed()  # fills the cache
+        cached = timed()
+        parallel = timed("--no-cache", "-j", "2")
+    return cold, cached, parallel
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--files", type=int, default=100, help="generated files for the files/second figures")
     args = parser.parse_args()
     from derivcheck import builtins
 
@@ -73,6 +109,10 @@ def main():
         print(f"  median {ours:.3f} s; python -c 'import sympy' median {theirs:.3f} s ({args.runs} runs each, alternated)")
         print(f"  median ratio: {ratio:.2f} (goal <= {GOAL_RATIO})")
         print(f"  median time per link: {link * 1000:.1f} ms ({n_links} link checks per run, warm, in-process)")
+    if args.files:
+        cold, cached, parallel = files_per_second(args.files)
+        print(f"{args.files} generated files (the softmax Jacobian, 12 links each, every tenth wrong):")
+        print(f"  cold {cold:.1f} files/s; cached {cached:.1f} files/s; cold with -j 2 {parallel:.1f} files/s")
     return 0
 
 
