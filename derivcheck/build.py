@@ -177,9 +177,14 @@ class Builder:
         return self.ctx.indices[node.value]
 
 
-def expression(ctx, text, allow=()):
-    """Parse and build text; relations in allow come back as (op, lhs, rhs)."""
-    node = parse(text, allow)
+def expression(ctx, text, allow=(), tex=False):
+    """Parse (ASCII, or LaTeX when tex) and build text; relations in allow come back as (op, lhs, rhs)."""
+    if tex:
+        from .latex_in import parse_tex
+
+        node = parse_tex(text, ctx, allow)
+    else:
+        node = parse(text, allow)
     builder = Builder(ctx)
     if node.kind in ("eq", "ne"):
         return (node.kind, builder.build(node.args[0]), builder.build(node.args[1]))

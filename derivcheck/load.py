@@ -15,8 +15,9 @@ from .symbols import Context, Definition, declare
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000
 NAME_RE = re.compile(r"[a-z0-9-]+\Z")
-TOP_KEYS = {"derivcheck", "name", "title", "source", "symbols", "define", "assume", "claim", "steps", "aliases"}
-STEP_KEYS = {"expr", "by", "note"}
+TOP_KEYS = {"derivcheck", "name", "title", "source", "symbols", "define", "assume", "claim", "claim_tex", "steps",
+            "aliases"}
+STEP_KEYS = {"expr", "tex", "by", "note"}
 _TAG = "tag:yaml.org,2002:"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same nodes, faster
 SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
@@ -146,9 +147,11 @@ def _derivation(src, node):
     for key in fields:
         if key not in TOP_KEYS:
             raise src.error(f"unknown field {key!r} (expected one of {', '.join(sorted(TOP_KEYS))})", fields[key])
-    for key in ("derivcheck", "name", "symbols", "claim", "steps"):
+    for key in ("derivcheck", "name", "symbols", "steps"):
         if key not in fields:
             raise src.error(f"missing field {key!r}", node)
+    if ("claim" in fields) == ("claim_tex" in fields):
+        raise src.error("a derivation has exactly one of `claim` and `claim_tex`", node)
     version = _scalar(src, fields["derivcheck"], "derivcheck")
     if version != "1":
         raise src.error(f"unsupported format version {version!r} (this derivcheck reads 1)", fields["derivcheck"])
@@ -181,9 +184,10 @@ def _derivation(src, node):
                 raise src.error("an assumption is an equation `lhs == rhs`", item)
             ctx.assumptions.append((rel[1], rel[2], item.start_mark.line + 1))
 
-    claim_node = fields["claim"]
+    claim_tex = "claim_tex" in fields
+    claim_node = fields["claim_tex" if claim_tex else "claim"]
     claim_text = _scalar(src, claim_node, "claim")
-    rel = _located(src, claim_node, build.expression, ctx, claim_text, ("eq",))
+    rel = _located(src, claim_node, build.expression, ctx, claim_text, ("eq",), claim_tex)
     if not isinstance(rel, tuple):
         raise src.error("the claim is an equation `lhs == rhs`", claim_node)
     _check_parameters(src, ctx, rel[1] + rel[2], claim_node)
@@ -201,6 +205,7 @@ def _derivation(src, node):
         source=_scalar(src, fields["source"], "source") if "source" in fields else "",
         file=src.name,
         aliases=aliases,
+        claim_tex=claim_tex,
     )
 
 
@@ -278,15 +283,16 @@ def _steps(src, ctx, node, counter, top=False, first_needs_start=True):
 
 
 def _step(src, ctx, item, counter):
-    rules, note, rules_line = None, None, None
+    rules, note, rules_line, tex = None, None, None, False
     if isinstance(item, yaml.MappingNode):
         fields = _mapping(src, item, "a step")
         for key in fields:
             if key not in STEP_KEYS:
                 raise src.error(f"unknown step field {key!r} (expected expr, by, note or cases)", fields[key])
-        if "expr" not in fields:
-            raise src.error("a step needs `expr`", item)
-        expr_node = fields["expr"]
+        if ("expr" in fields) == ("tex" in fields):
+            raise src.error("a step has exactly one of `expr` and `tex`", item)
+        tex = "tex" in fields
+        expr_node = fields["tex" if tex else "expr"]
         if "by" in fields:
             by = fields["by"]
             rules_line = by.start_mark.line + 1
@@ -304,9 +310,9 @@ def _step(src, ctx, item, counter):
     else:
         expr_node = item
     text = _scalar(src, expr_node, "a step's expression")
-    expr = _located(src, expr_node, build.expression, ctx, text)
+    expr = _located(src, expr_node, build.expression, ctx, text, (), tex)
     _check_parameters(src, ctx, expr, expr_node)
-    step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line)
+    step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line, tex)
     counter[0] += 1
     return step
 

@@ -21,6 +21,7 @@ class Step:
     rules: tuple = None  # None: no `by` given
     note: str = None
     rules_line: int = None  # the line of `by`
+    tex: bool = False  # written in LaTeX (`tex:`): reports show the parsed form too
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Derivation:
     source: str = ""
     file: str = None
     aliases: tuple = ()
+    claim_tex: bool = False
 
     def steps(self):
         """Every Step in file order, cases included."""

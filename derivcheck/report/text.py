@@ -54,6 +54,8 @@ def _step_lines(out, sr, trace, depth):
     pad = "  " * depth
     step, o = sr.step, sr.outcome
     out.add(f"{pad}  line {step.line:<4} [{step.index}] = {step.text}")
+    if step.tex:
+        out.add(f"{pad}              parsed as: {step.expr}")
     rules = ", ".join(step.rules) if step.rules else "(no rule named)"
     out.add(f"{pad}              by {rules}: ", (o.status, STYLE.get(o.status)),
             f"  {o.message}" if o.status != PROVED or trace else "")
@@ -79,12 +81,16 @@ def _chain(out, entries, by_index, trace, depth):
             _step_lines(out, by_index[entry.index], trace, depth)
         else:
             out.add(f"{'  ' * depth}  line {entry.line:<4} [{entry.index}]   {entry.text}   (start)")
+            if entry.tex:
+                out.add(f"{'  ' * depth}              parsed as: {entry.expr}")
 
 
 def result_lines(out, result, trace=False):
     d = result.derivation
     out.add((d.name, "bold"), f" - {d.title}" if d.title else "", f"   ({d.file})" if d.file else "")
     out.add(f"  claim (line {d.claim_line}): {d.claim_text}")
+    if d.claim_tex:
+        out.add(f"  parsed as: {d.claim_lhs} == {d.claim_rhs}")
     c = result.claim
     out.add("  claim check: ", (c.status, STYLE.get(c.status)), f"  {c.message}")
     _counterexample(out, c.counterexample, "      ", ("left side", "right side"))
