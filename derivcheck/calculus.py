@@ -15,6 +15,8 @@ class D(sympy.Function):
 
     def _latex(self, printer):
         f, x = self.args
+        if isinstance(f, (Symbol, Indexed)):
+            return r"\frac{\partial %s}{\partial %s}" % (printer._print(f), printer._print(x))
         return r"\frac{\partial}{\partial %s}\left(%s\right)" % (printer._print(x), printer._print(f))
 
     def _sympystr(self, printer):

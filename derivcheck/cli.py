@@ -28,7 +28,8 @@ def main():
 
 @main.command()
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "latex"]), default="text",
+              show_default=True)
 @click.option("--strict", is_flag=True, help="Every link must be proved by the rules it names.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric spot checks.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
@@ -76,7 +77,8 @@ def rules():
 
 @main.command()
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(["text"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown"]), default="text", show_default=True,
+              help="latex: a complete amsmath document; markdown: $$ blocks that GitHub renders.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True)
 def trace(target, fmt, seed, timeout):
@@ -88,6 +90,31 @@ def trace(target, fmt, seed, timeout):
     _print_errors(report)
     render(fmt, report, sys.stdout, trace=True)
     sys.exit(_exit_code(report))
+
+
+@main.command()
+@click.argument("target")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The Python module to write.")
+@click.option("-n", "--name", help="The derivation, when TARGET holds several.")
+def emit(target, output, name):
+    """Write a standalone numpy module for TARGET: a function per expression, and spot_check()."""
+    from .emit import choose, module_source
+    from .errors import DerivError
+    from .load import load_file
+    from .runner import resolve
+
+    paths, errors = resolve([target])
+    try:
+        if errors:
+            raise errors[0]
+        deriv = choose([d for p in paths for d in load_file(p)], name)
+    except DerivError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(module_source(deriv))
+    click.echo(f"wrote {output}: {len(deriv.steps())} chain functions for {deriv.name}; run it for spot_check()")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from .model import (
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
 from .lemmas import lemma_rule
-from .numeric import Sampler
+from .spotcheck import Sampler
 from .rulebase import Env
 from .rules import BY_NAME, RULES, lookup
 from .verdict import decide

@@ -1,7 +1,8 @@
 """Reporters, chosen by name: each renders a Report to a text stream."""
 from importlib import import_module
 
-FORMATS = {"text": "text", "json": "jsonout", "github": "github", "junit": "junit"}
+FORMATS = {"text": "text", "json": "jsonout", "github": "github", "junit": "junit", "latex": "latex",
+           "markdown": "markdown"}
 
 
 def render(fmt, report, stream, **options):

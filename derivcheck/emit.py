@@ -1,0 +1,247 @@
+"""`derivcheck emit`: a standalone numpy module with a function per expression and a spot check."""
+import importlib.util
+import tempfile
+from pathlib import Path
+
+from sympy import Symbol
+
+from . import __version__
+from .calculus import free_indices, instantiate, unfold_all
+from .errors import DerivError
+from .model import Cases
+from .spotcheck import _FDPrinter
+
+TEMPLATE = '''"""Numeric functions for the derivation {name!r}, emitted by derivcheck {version}.
+
+Needs only numpy. Every function takes the declared symbols, in this order:
+    {signature}
+Arrays are numpy arrays indexed from 0 up to their last index (entries below the first index
+are unused); a D(f, x) is a 4-point central finite difference. spot_check(seed) evaluates
+every link of the chain at random inputs of the declared kinds, for sizes 3..5 and every tuple
+of the free indices, and the claim against finite differences of the definitions.
+"""
+import builtins
+import itertools
+
+import numpy
+from numpy import cos, exp, log, sin, sqrt, tanh
+
+STEP = 1e-4
+
+
+def _stencil(f, h):
+    return (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h)
+
+
+def _fd(fun, arr, idx):
+    def moved(dx):
+        new = arr.copy() if hasattr(arr, "copy") else dict(arr)
+        new[idx] = new[idx] + dx
+        return fun(new)
+
+    return _stencil(moved, STEP * max(abs(arr[idx]), 1e-3))
+
+
+def _fd_scalar(fun, x):
+    return _stencil(lambda dx: fun(x + dx), STEP * max(abs(x), 1e-3))
+
+
+{functions}
+
+SIZES = {sizes}
+INDICES = {indices}  # name: (lo, hi) as functions of the sizes
+SCALARS = {scalars}  # name: kind
+ARRAYS = {arrays}  # name: (kind, [(lo, hi) per axis], (lo, hi) of label values or None)
+CHAIN = {chain}  # (index, line, function)
+LINKS = {links}  # (previous index, index, free indices, conditions)
+CLAIM = ({claim_lhs}, {claim_rhs}, {claim_free})
+
+
+def _inputs(sizes, rng):
+    values = dict(sizes)
+    for name, kind in SCALARS.items():
+        values[name] = rng.uniform(0.5, 2.0) if kind == "positive" else rng.uniform(-2.0, 2.0)
+    for name, (kind, axes, labels) in ARRAYS.items():
+        bounds = [(lo(sizes), hi(sizes)) for lo, hi in axes]
+        shape = tuple(hi + 1 for _, hi in bounds)
+        region = tuple(slice(lo, hi + 1) for lo, hi in bounds)
+        n = [hi - lo + 1 for lo, hi in bounds]
+        if kind == "labels":
+            data = numpy.zeros(shape, dtype=int)
+            data[region] = rng.integers(labels[0](sizes), labels[1](sizes) + 1, size=n)
+        else:
+            data = numpy.full(shape, numpy.nan)
+            if kind == "positive":
+                data[region] = rng.uniform(0.5, 2.0, size=n)
+            elif kind == "onehot":
+                block = numpy.zeros(n)
+                block[int(rng.integers(0, n[0]))] = 1.0
+                data[region] = block
+            elif kind == "simplex":
+                data[region] = rng.dirichlet(numpy.ones(n[0]))
+            else:
+                data[region] = rng.uniform(-2.0, 2.0, size=n)
+        values[name] = data
+    return values
+
+
+def _holds(conditions, point):
+    for op, a, b in conditions:
+        if (point[a] == point[b]) != (op == "eq"):
+            return False
+    return True
+
+
+def _agree(f, g, free, conditions, values, sizes):
+    ranges = [range(INDICES[i][0](sizes), INDICES[i][1](sizes) + 1) for i in free]
+    for combo in itertools.product(*ranges):
+        point = dict(values, **dict(zip(free, combo)))
+        if not _holds(conditions, point):
+            continue
+        args = [point.get(name, 1) for name in SIGNATURE]
+        with numpy.errstate(all="ignore"):
+            a, b = float(f(*args)), float(g(*args))
+        if numpy.isnan(a) and numpy.isnan(b):
+            continue
+        if not abs(a - b) <= 1e-8 + 1e-6 * max(abs(a), abs(b)):
+            return False
+    return True
+
+
+def spot_check(seed=0):
+    """True when every link and the claim agree numerically at seeded random inputs."""
+    functions = dict((index, fn) for index, _, fn in CHAIN)
+    for r in range(3):
+        rng = numpy.random.default_rng([seed, r])
+        sizes = dict((s, 3 + (r + pos) % 3) for pos, s in enumerate(SIZES))
+        values = _inputs(sizes, rng)
+        for prev, index, free, conditions in LINKS:
+            if not _agree(functions[prev], functions[index], free, conditions, values, sizes):
+                return False
+        if not _agree(CLAIM[0], CLAIM[1], CLAIM[2], (), values, sizes):
+            return False
+    return True
+
+
+SIGNATURE = {signature_list}
+
+if __name__ == "__main__":
+    print("spot_check:", spot_check())
+'''
+
+
+def _printer(ctx):
+    printer = _FDPrinter({"fully_qualified_modules": False, "inline": True,
+                          "allow_unknown_functions": True, "user_functions": {}})
+    printer.ctx = ctx
+    return printer
+
+
+def _bound(expr, sizes):
+    """A range bound as a lambda of the sizes dict s."""
+    named = expr.xreplace({sym: Symbol(f"s[{sym.name!r}]") for sym in expr.free_symbols if sym.name in sizes})
+    return f"lambda s: int({named})"
+
+
+def _links(entries, ends, conds, out):
+    """(previous index, index, conditions) of every link, cases included."""
+    for entry in entries:
+        if isinstance(entry, Cases):
+            new_ends = []
+            for case in entry.cases:
+                inner = conds + (case.condition,)
+                new_ends += _links(case.steps, [(e, inner) for e, _ in ends], inner, out)
+            ends = new_ends
+            continue
+        for prev, c in ends:
+            out.append((prev, entry, c))
+        ends = [(entry, conds)]
+    return ends
+
+
+def module_source(deriv):
+    """The text of a standalone module for deriv (see TEMPLATE)."""
+    ctx = deriv.ctx
+    printer = _printer(ctx)
+    signature = [s.name for s in ctx.sizes.values()] + [s.name for s in ctx.indices.values()]
+    signature += list(ctx.scalars) + list(ctx.arrays)
+    args = ", ".join(signature)
+    index_set = set(ctx.ranges)
+
+    def function(name, expr, doc):
+        body = printer.doprint(unfold_all(expr, ctx))
+        return f"def {name}({args}):\n    \"\"\"{doc}\"\"\"\n    return {body}\n"
+
+    functions, chain = [], []
+    for d in ctx.definitions.values():
+        expr = d.target[d.params] if d.params else d.target
+        functions.append(function(f"define_{d.name}", instantiate(d, d.params) if d.params else d.body,
+                                  f"{expr} := {d.body}".replace('"', "'")))
+    steps = deriv.steps()
+    for step in steps:
+        functions.append(function(f"step_{step.index}", step.expr, f"line {step.line}: {step.text}".replace('"', "'")
+                                  .replace("\\", "\\\\")))
+        chain.append(f"({step.index}, {step.line}, step_{step.index})")
+    functions.append(function("claim_lhs", deriv.claim_lhs, f"the claim's left side: {deriv.claim_lhs}"))
+    functions.append(function("claim_rhs", deriv.claim_rhs, f"the claim's right side: {deriv.claim_rhs}"))
+    links = []
+    first = deriv.chain[0]
+    _links(deriv.chain[1:], [(first, ())], (), links)
+    link_rows = []
+    for prev, step, conds in links:
+        free = sorted(s.name for s in free_indices(unfold_all(prev.expr, ctx), index_set)
+                      | free_indices(unfold_all(step.expr, ctx), index_set)
+                      | {x for _, a, b in conds for x in (a.free_symbols | b.free_symbols) if x in index_set})
+        conditions = tuple((op, str(a), str(b)) for op, a, b in conds)
+        link_rows.append(f"({prev.index}, {step.index}, {tuple(free)!r}, {conditions!r})")
+    claim_free = sorted(s.name for s in free_indices(unfold_all(deriv.claim_lhs, ctx), index_set)
+                        | free_indices(unfold_all(deriv.claim_rhs, ctx), index_set))
+    sizes = [s.name for s in ctx.sizes.values()]
+    indices = "{" + ", ".join(f"{name!r}: ({_bound(lo, sizes)}, {_bound(hi, sizes)})"
+                              for name, sym in ctx.indices.items() for lo, hi in [ctx.ranges[sym]]) + "}"
+    arrays = "{" + ", ".join(
+        f"{name!r}: ({a.kind!r}, [{', '.join(f'({_bound(lo, sizes)}, {_bound(hi, sizes)})' for lo, hi in a.axes)}], "
+        + (f"({_bound(a.values[0], sizes)}, {_bound(a.values[1], sizes)})" if a.values else "None") + ")"
+        for name, a in ctx.arrays.items()) + "}"
+    return TEMPLATE.format(
+        name=deriv.name, version=__version__, signature=args or "(none)", functions="\n\n".join(functions),
+        sizes=sizes, indices=indices, scalars={n: k for n, (_, k) in ctx.scalars.items()}, arrays=arrays,
+        chain="[" + ", ".join(chain) + "]", links="[" + ", ".join(link_rows) + "]",
+        claim_lhs="claim_lhs", claim_rhs="claim_rhs", claim_free=tuple(claim_free), signature_list=signature,
+    )
+
+
+def choose(derivations, name=None):
+    """The one derivation of a target (or the one called name)."""
+    if name is not None:
+        found = [d for d in derivations if name in (d.name,) + d.aliases]
+    else:
+        found = derivations
+    if len(found) != 1:
+        names = ", ".join(d.name for d in derivations)
+        raise DerivError(f"choose one derivation with --name ({names})" if found else f"no derivation {name!r} here")
+    return found[0]
+
+
+def numeric(target, name=None):
+    """The emitted module of target (a built-in name or a file), imported: its functions and spot_check."""
+    from .load import load_file
+    from .runner import resolve
+
+    paths, errors = resolve([target])
+    if errors:
+        raise errors[0]
+    return load_module(module_source(choose([d for p in paths for d in load_file(p)], name)))
+
+
+def load_module(source, name="derivcheck_emitted"):
+    """Import emitted source as a module (written to a temporary file, imported by importlib)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+

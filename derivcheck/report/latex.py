@@ -1,0 +1,154 @@
+"""The proof trace as LaTeX: a complete amsmath document (pdflatex), or markdown `$$` blocks."""
+import sympy
+from sympy.printing.latex import LatexPrinter, greek_letters_set
+
+from ..model import PROVED, Cases
+
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
+    "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}",
+}
+_UNICODE = {"≠": r"\neq", "∈": r"\in", "≤": r"\leq", "≥": r"\geq", "−": "-", "Σ": r"\Sigma", "δ": r"\delta",
+            "…": r"\ldots", "→": r"\to", "·": r"\cdot", "²": "^2", "⁻": "^-"}
+
+
+def text(s):
+    """s as the body of \\text{...}: LaTeX specials escaped, a few symbols as math."""
+    out = []
+    for ch in str(s):
+        if ch in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[ch])
+        elif ch in _UNICODE:
+            out.append(f"${_UNICODE[ch]}$")
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def math(expr, ctx):
+    """expr in LaTeX; multi-letter names upright (softmax_out, Sigma stays Greek)."""
+    names = {}
+    symbols = [s for s, _ in ctx.scalars.values()] + list(ctx.sizes.values()) + list(ctx.indices.values())
+    symbols += [a.base.label for a in ctx.arrays.values()]
+    symbols += [d.target.label if isinstance(d.target, sympy.IndexedBase) else d.target for d in ctx.definitions.values()]
+    greek = set(greek_letters_set) | {g.capitalize() for g in greek_letters_set}
+    for s in symbols:
+        if len(s.name) > 1 and s.name not in greek:
+            names[s] = r"\mathrm{%s}" % s.name.replace("_", r"\_")
+    return LatexPrinter({"symbol_names": names}).doprint(expr)
+
+
+def _rules(sr):
+    rules = ", ".join(sr.step.rules) if sr.step.rules else "no rule named; found: " + ", ".join(sr.outcome.rules_found)
+    return text(rules)
+
+
+def _evidence_lines(sr):
+    o = sr.outcome
+    lines = [r"\text{%s: %s}" % (_rules(sr), text(o.status.upper() if o.status != PROVED else o.status))]
+    for rule, cond in o.side_conditions:
+        lines.append(r"\text{side condition (%s): %s}" % (text(rule), text(cond)))
+    if o.counterexample:
+        ce = o.counterexample
+        at = ", ".join(f"{k} = {v}" for k, v in list(ce["sizes"].items()) + list(ce["indices"].items()))
+        lines.append(r"\text{counterexample at %s: previous expression} = %s,\ \text{this step} = %s"
+                     % (text(at), ce.get("lhs"), ce.get("rhs")))
+        for name, value in ce.get("inputs", {}).items():
+            lines.append(r"\text{%s}" % text(f"{name} = {value}"))
+    elif o.status != PROVED:
+        lines.append(r"\text{%s}" % text(o.message))
+    return lines
+
+
+def _chain_rows(entries, by_index, ctx, start=None):
+    """align rows for a list of chain entries; cases become their own blocks after."""
+    rows, blocks = [], []
+    for entry in entries:
+        if isinstance(entry, Cases):
+            for case in entry.cases:
+                op = "=" if case.condition[0] == "eq" else r"\neq"
+                title = f"{math(case.condition[1], ctx)} {op} {math(case.condition[2], ctx)}"
+                inner_rows, inner_blocks = _chain_rows(case.steps, by_index, ctx)
+                blocks.append((f"Case ${title}$ (line {case.line})", inner_rows))
+                blocks += inner_blocks
+            rows.append(None)  # the chain continues after the cases: a new block
+            continue
+        if entry.index not in by_index:
+            rows.append(f"& {math(entry.expr, ctx)} && \\text{{line {entry.line}}}")
+            continue
+        sr = by_index[entry.index]
+        mark = r"\quad\textbf{(refuted)}" if sr.outcome.status == "refuted" else ""
+        rows.append(f"&= {math(entry.expr, ctx)}{mark} && \\text{{line {entry.line}}}")
+        rows += [f"&\\qquad {line}" for line in _evidence_lines(sr)]
+    return rows, blocks
+
+
+def _blocks(result):
+    """[(title, align rows)]: the chain up to the cases, each case, the chain after them."""
+    d = result.derivation
+    rows, blocks = _chain_rows(d.chain, {sr.step.index: sr for sr in result.steps}, d.ctx)
+    head, tails = [], []
+    current = head
+    for row in rows:
+        if row is None:
+            current = []
+            tails.append(current)
+        else:
+            current.append(row)
+    return [("The chain", head)] + blocks + [("After the cases", r) for r in tails if r]
+
+
+def _claim(result):
+    d = result.derivation
+    return f"{math(d.claim_lhs, d.ctx)} = {math(d.claim_rhs, d.ctx)}"
+
+
+def document(report):
+    parts = [r"\documentclass{article}", r"\usepackage{amsmath,amssymb}", r"\allowdisplaybreaks",
+             r"\setlength{\parindent}{0pt}", r"\begin{document}"]
+    for result in report.results:
+        d = result.derivation
+        parts.append(r"\section*{%s}" % text(f"{d.name}: {d.title}" if d.title else d.name))
+        if d.file:
+            parts.append(r"\texttt{%s}\par" % text(d.file))
+        parts.append(r"\textbf{Claim} (line %d): \[ %s \]" % (d.claim_line, _claim(result)))
+        parts.append(r"Claim check: %s. \par" % text(f"{result.claim.status}: {result.claim.message}"))
+        for title, rows in _blocks(result):
+            if not rows:
+                continue
+            parts.append(r"\paragraph{%s}" % (title if "$" in title else text(title)))
+            parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+        for check in result.checks:
+            if check.outcome.status != PROVED:
+                parts.append(r"\textbf{%s check (line %d): %s.} %s\par" % (
+                    text(check.kind), check.line, text(check.outcome.status), text(check.outcome.message)))
+        parts.append(r"\textbf{Verdict: %s.}" % text(result.verdict))
+    for exc in report.errors:
+        parts.append(r"\textbf{Error:} \texttt{%s}\par" % text(str(exc)))
+    parts.append(r"\end{document}")
+    return "\n".join(parts) + "\n"
+
+
+def markdown(report):
+    out = []
+    for result in report.results:
+        d = result.derivation
+        out.append(f"### {d.name}" + (f" — {d.title}" if d.title else ""))
+        out.append(f"Claim (line {d.claim_line}):\n\n$$\n{_claim(result)}\n$$\n")
+        out.append(f"Claim check: **{result.claim.status}** — {result.claim.message}\n")
+        for title, rows in _blocks(result):
+            if rows:
+                out.append(f"**{title}**\n\n$$\n\\begin{{aligned}}\n" + " \\\\\n".join(rows)
+                           + "\n\\end{aligned}\n$$\n")
+        out.append(f"**Verdict: {result.verdict}.**\n")
+    for exc in report.errors:
+        out.append(f"**Error:** `{exc}`\n")
+    return "\n".join(out)
+
+
+def render(report, stream, **options):
+    stream.write(document(report))
+
+

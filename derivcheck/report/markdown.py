@@ -1,0 +1,6 @@
+"""The proof trace as markdown: `$$` blocks that GitHub renders."""
+from .latex import markdown
+
+
+def render(report, stream, **options):
+    stream.write(markdown(report))

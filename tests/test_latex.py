@@ -1,0 +1,216 @@
+"""LaTeX in (tex:, claim_tex:), LaTeX and markdown traces out, and emitted numeric modules."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA
+from derivcheck import numeric
+from derivcheck.build import definition_target, expression, new_target
+from derivcheck.canon import canonical_bound
+from derivcheck.cli import main
+from derivcheck.errors import DerivError
+from derivcheck.model import PROVED, VERIFIED
+from derivcheck.runner import run
+from derivcheck.symbols import Context, declare
+
+GOLDEN = Path(__file__).parent / "golden"
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+
+
+def ctx():
+    c = Context()
+    for names, kind in {"N L C K": "size", "i j k l m n s": "index N", "z a S": "matrix N N", "o x": "vector N",
+                        "y": "labels N C", "Sigma": "real"}.items():
+        declare(c, names, kind, 1)
+    return c
+
+
+CTX = ctx()
+
+
+@pytest.mark.parametrize("tex,ascii_", [
+    (r"\frac{\partial S_{i,j}}{\partial z_{i,k}}", "D(S[i, j], z[i, k])"),
+    (r"\frac{\partial}{\partial z_{ik}} e^{z_{ij}} \cdot \Sigma", "D(exp(z[i, j]), z[i, k]) * Sigma"),
+    (r"\frac{\partial}{\partial o_m} e^{o_n} (\Sigma)^{-1}", "D(exp(o[n]) * Sigma**-1, o[m])"),
+    (r"\sum_{k=1}^{N} e^{o_k} \delta_{jk}", "Sum(exp(o[k]) * delta(j, k), (k, 1, N))"),
+    (r"\sum_k e^{o_k} + 1", "Sum(exp(o[k]), k) + 1"),
+    (r"a_{ij} \left(\mathbb{I}_{\{j=k\}} - a_{ik}\right)", "a[i, j] * (delta(j, k) - a[i, k])"),
+    (r"\exp(x_i) \cdot \ln x_j \times 2", "exp(x[i]) * log(x[j]) * 2"),
+    (r"\frac{1}{2} x_i^2 - \sqrt{x_j}", "1/2 * x[i]**2 - sqrt(x[j])"),
+    (r"o_0 + o_1 + \dots + o_N", "Sum(o[k], (k, 0, N))"),
+    (r"\sum_{j=1, j \neq k}^{C} \mathbb{I}_{\{j=y_i\}} a_{ik}", "Sum((1 - delta(j, k)) * delta(j, y[i]) * a[i, k], (j, 1, C))"),
+])
+def test_latex_gives_the_same_expression_as_ascii(tex, ascii_):
+    assert canonical_bound(expression(CTX, tex, tex=True)) == canonical_bound(expression(CTX, ascii_))
+
+
+@pytest.mark.parametrize("tex,message,column", [
+    (r"\frac{\partial p_i}{\partial z_j", "end of expression", None),
+    (r"x_i + \foo", "cannot read LaTeX", 7),
+    (r"q_i", "undeclared name 'q'", 1),
+    (r"\delta_{ijk}", "two indices", 1),
+    (r"\sum_{k=1} x_k", "upper one", 1),
+])
+def test_latex_errors_point_at_the_column(tex, message, column):
+    with pytest.raises(DerivError) as info:
+        expression(CTX, tex, tex=True)
+    assert message in info.value.message
+    if column is not None:
+        assert info.value.column == column
+
+
+# Expressions as the seed documents write them (the derivation links, verbatim), by document:
+# each with the declarations its notation needs.
+SEED_SYMBOLS = {
+    "001": {"M L": "size", "i": "index M", "j k l": "index L", "z": "matrix M L"},
+    "002": {"K": "size", "i j l m n": "index 0..K", "z": "vector 0..K", "y": "vector 0..K", "S": "positive"},
+    "004": {"N C": "size", "i": "index N", "j k s": "index C", "z": "matrix N C", "y": "labels N C", "Sigma": "positive"},
+}
+SEED_DEFINE = {
+    "001": {"S[i, j]": "exp(z[i, j]) / Sum(exp(z[i, l]), l)"},
+    "002": {"softmax_out[n]": "exp(z[n]) / S", "L": "-Sum(y[i] * log(softmax_out[i]), i)"},
+    "004": {"a[i, j]": "exp(z[i, j]) / Sigma"},
+}
+SEED_EXPRESSIONS = [
+    ("001", r"\frac{e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}}"),
+    ("001", r"\frac{\partial S_{i,j}}{\partial z_{i,k}}"),
+    ("001", r"\frac{\partial \frac{e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}}}{\partial z_{i,k}}"),
+    ("001", r"\frac{\frac{\partial}{\partial z_{i,k}} e^{z_{i,j}} \cdot \sum_{l=1}^{L} e^{z_{i,l}} - e^{z_{i,j}} \cdot \frac{\partial}{\partial z_{i,k}} \sum_{l=1}^{L} e^{z_{i,l}}}{\left[ \sum_{l=1}^{L} e^{z_{i,l}} \right]^2}"),
+    ("001", r"\frac{\partial}{\partial z_{i,k}} \sum_{l=1}^{L} e^{z_{i,l}}"),
+    ("001", r"\frac{e^{z_{i,j}} \cdot \sum_{l=1}^{L} e^{z_{i,l}} - e^{z_{i,j}} \cdot e^{z_{i,j}}}{\left[ \sum_{l=1}^{L} e^{z_{i,l}} \right]^2}"),
+    ("001", r"\frac{e^{z_{i,j}} \cdot \left( \sum_{l=1}^{L} e^{z_{i,l}} - e^{z_{i,k}} \right)}{\sum_{l=1}^{L} e^{z_{i,l}} \cdot \sum_{l=1}^{L} e^{z_{i,l}}}"),
+    ("001", r"\frac{e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}} \cdot \frac{\sum_{l=1}^{L} e^{z_{i,l}} - e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}}"),
+    ("001", r"\frac{e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}} \cdot \left( \frac{\sum_{l=1}^{L} e^{z_{i,j}}}{\sum_{l=1}^{L} e^{z_{i,l}}} - \frac{e^{z_{i,k}}}{\sum_{l=1}^{L} e^{z_{i,l}}} \right)"),
+    ("001", r"S_{i,j} \cdot (1 - S_{i,k})"),
+    ("001", r"-S_{i,j} \cdot S_{i,k}"),
+    ("002", r"\frac{\partial}{\partial z_m} e^{z_n} (e^{z_0} + e^{z_1} + \dots + e^{z_k})^{-1}"),
+    ("002", r"e^{z_n} (S)^{-1} + e^{z_n} \cdot (-1) (S)^{-2} e^{z_n}"),
+    ("002", r"(-1) e^{z_n} (S)^{-2} e^{z_m}"),
+    ("002", r"e^{z_n} (S)^{-1} (1 - e^{z_n} (S)^{-1})"),
+    ("002", r"-(e^{z_n} S^{-1}) (e^{z_m} S^{-1})"),
+    ("002", r"\text{softmax_out}_n (1 - \text{softmax_out}_n)"),
+    ("002", r"-(\text{softmax_out}_n) (\text{softmax_out}_m)"),
+    ("002", r"- \sum_{i=0}^k y_i \log(\text{softmax_out}_i)"),
+    ("002", r"-(y_m) \left(\frac{1}{\text{softmax_out}_m} \right)"),
+    ("002", r"\sum_{n=0}^k \frac{\partial L}{\partial \text{softmax_out}_n} * \frac{\partial \text{softmax_out}_n}{\partial z_m}"),
+    ("002", r"-y_l \left(\frac{1}{\text{softmax_out}_l} \right) * \frac{\partial \text{softmax_out}_l}{\partial z_m}"),
+    ("002", r"-y_m \left(\frac{1}{\text{softmax_out}_m} \right) (\text{softmax_out}_m) (1 - \text{softmax_out}_m)"),
+    ("002", r"\text{softmax_out}_m - y_m"),
+    ("004", r"\frac{e^{z_{ij}}}{\sum_{s=1}^C e^{z_{is}}}"),
+    ("004", r"\frac{\Sigma \frac{\partial e^{z_{ij}}}{\partial z_{ik}} - e^{z_{ij}} \frac{\partial \Sigma}{\partial z_{ik}}}{\Sigma^2}"),
+    ("004", r"\frac{e^{z_{ij}} \mathbb{I}_{\{j=k\}}}{\Sigma} - \frac{e^{z_{ij}} \frac{\partial \sum_{s=1}^C e^{z_{is}}}{\partial z_{ik}}}{\Sigma^2}"),
+    ("004", r"\frac{e^{z_{ij}}}{\Sigma} \left( \mathbb{I}_{\{j=k\}} - \frac{e^{z_{ik}}}{\Sigma} \right)"),
+    ("004", r"a_{ij} (\mathbb{I}_{\{j=k\}} - a_{ik})"),
+    ("004", r"- \sum_{j=1}^C \{ \mathbb{I}_{\{j=y_i\}} \log a_{ij} \}"),
+    ("004", r"- \sum_{j=1}^C \left\{ \mathbb{I}_{\{j=y_i\}} \frac{1}{a_{ij}} \frac{\partial a_{ij}}{\partial z_{ik}} \right\}"),
+    ("004", r"- \mathbb{I}_{\{k=y_i\}} (1 - a_{ik}) + \sum_{j=1, j \neq k}^C \mathbb{I}_{\{j=y_i\}} a_{ik}"),
+    ("004", r"- \mathbb{I}_{\{k=y_i\}} + a_{ik} \sum_{j=1}^C \mathbb{I}_{\{j=y_i\}}"),
+    ("004", r"\frac{1}{N} (a_{ik} - \mathbb{I}_{\{k=y_i\}})"),
+]
+
+
+def seed_ctx(doc):
+    from derivcheck.symbols import Definition
+
+    c = Context()
+    for names, kind in SEED_SYMBOLS[doc].items():
+        declare(c, names, kind, 1)
+    if doc == "002":  # the document's own upper limit k is the size K here
+        c.sizes["k"] = c.sizes["K"]
+    for key, body in SEED_DEFINE[doc].items():
+        name, params = definition_target(c, key)
+        c.definitions[name] = Definition(name, new_target(name, params), params)
+    for key, body in SEED_DEFINE[doc].items():
+        name, _ = definition_target(c, key)
+        c.definitions[name].body = expression(c, body)
+    return c
+
+
+@pytest.mark.parametrize("doc,tex", SEED_EXPRESSIONS)
+def test_expressions_quoted_in_the_seeds_parse(doc, tex):
+    expression(seed_ctx(doc), tex, tex=True)
+
+
+def test_the_seed_quotes_are_verbatim():
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    text = "".join(p.read_text() for p in seeds.glob("*.txt"))
+    if not text:
+        pytest.skip("the shared seeds are not beside this checkout")
+    assert all(tex in text for _, tex in SEED_EXPRESSIONS)
+
+
+def test_spec_example_written_in_latex_verifies():
+    (result,) = run([str(DATA / "spec_example_tex.deriv.yaml")]).results
+    assert result.verdict == VERIFIED
+    assert all(sr.outcome.status == PROVED for sr in result.steps)
+    assert result.derivation.steps()[0].tex
+
+
+def test_the_report_shows_the_parsed_form():
+    out = CliRunner().invoke(main, ["verify", str(DATA / "spec_example_tex.deriv.yaml")])
+    assert "parsed as: D(exp(z[i])/Sum(exp(z[k]), (k, 1, N)), z[j])" in out.output
+
+
+def _normal(text):
+    return re.sub(r"max deviation [0-9.e+-]+", "max deviation X", text)
+
+
+@pytest.mark.parametrize("target,golden,fmt", [
+    ("softmax", "softmax.tex", "latex"),
+    ("softmax", "softmax.md", "markdown"),
+    (str(SEEDS / "003-stackoverflow-softmax.deriv.yaml"), "seed-003.tex", "latex"),
+])
+def test_trace_golden_files(target, golden, fmt):
+    out = CliRunner().invoke(main, ["trace", target, "--format", fmt])
+    text = _normal(out.output).replace(str(SEEDS), "examples/seeds")
+    path = GOLDEN / golden
+    if not path.exists():
+        path.with_suffix(path.suffix + ".new").write_text(text)
+        pytest.fail(f"no golden file {path.name}: review {path.name}.new and rename it")
+    assert text == path.read_text()
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("target", ["softmax", "softmax-cross-entropy", str(SEEDS / "003-stackoverflow-softmax.deriv.yaml")])
+def test_latex_trace_compiles(tmp_path, target):
+    doc = CliRunner().invoke(main, ["trace", target, "--format", "latex"]).output
+    (tmp_path / "trace.tex").write_text(doc)
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "trace.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "trace.pdf").stat().st_size > 1000
+
+
+def test_emitted_module_is_standalone_and_spot_checks(tmp_path):
+    out = CliRunner().invoke(main, ["emit", "softmax", "-o", str(tmp_path / "softmax_num.py")])
+    assert out.exit_code == 0, out.output
+    source = (tmp_path / "softmax_num.py").read_text()
+    imports = {m.group(1) for m in re.finditer(r"^(?:import|from) (\w+)", source, re.M)}
+    assert imports <= {"builtins", "itertools", "numpy"}
+    done = subprocess.run(["python", str(tmp_path / "softmax_num.py")], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "spot_check: True"
+
+
+def test_numeric_api_functions_and_a_failing_spot_check():
+    import numpy as np
+
+    module = numeric("softmax")
+    z = np.array([np.nan, 0.1, 0.2, 0.3])
+    p1 = np.exp(0.1) / np.exp([0.1, 0.2, 0.3]).sum()
+    assert module.define_p(3, 1, 1, 1, z) == pytest.approx(p1)
+    assert module.step_0(3, 1, 1, 1, z) == pytest.approx(p1 * (1 - p1), rel=1e-7)  # D by finite differences
+    assert module.spot_check(seed=1)
+    wrong = numeric(str(SEEDS / "003-stackoverflow-softmax.deriv.yaml"))
+    assert not wrong.spot_check()
+
+
+def test_emit_needs_a_name_when_a_file_holds_several(tmp_path):
+    target = str(SEEDS / "004-softmax-loss-backprop.deriv.yaml")
+    out = CliRunner().invoke(main, ["emit", target, "-o", str(tmp_path / "x.py")])
+    assert out.exit_code == 2 and "--name" in out.output
+    out = CliRunner().invoke(main, ["emit", target, "-n", "seed-004-loss-gradient", "-o", str(tmp_path / "x.py")])
+    assert out.exit_code == 0
