@@ -4,8 +4,10 @@ import re
 import sympy
 from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Sum, Symbol
 
+from . import matrices as mx
 from .calculus import D
 from .errors import DerivError
+from .matrices import MatrixValue
 from .parse import parse
 
 MAX_NUMBER_DIGITS = 40
@@ -22,6 +24,9 @@ _UNARY = {
 }
 
 
+MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot")
+
+
 def _err(message, node):
     return DerivError(message, column=node.col)
 
@@ -31,6 +36,7 @@ class Builder:
 
     def __init__(self, ctx):
         self.ctx = ctx
+        self.low = mx.Lowering(ctx)
 
     def build(self, node):
         method = getattr(self, "_" + node.kind)
@@ -52,13 +58,21 @@ class Builder:
             return ctx.indices[name]
         if name in ctx.scalars:
             return ctx.scalars[name][0]
+        if name in ctx.losses:
+            return ctx.losses[name][0]
         if name in ctx.definitions:
             d = ctx.definitions[name]
+            if name in ctx.shapes:
+                return MatrixValue(ctx.shapes[name], lambda *ix: d.target[ix])
             if d.params:
                 raise _err(f"{name} is defined with indices: write {name}[...]", node)
             return d.target
         if name in ctx.arrays:
-            raise _err(f"{name} is a {ctx.arrays[name].kind}: write an entry such as {name}[i]", node)
+            arr = ctx.arrays[name]
+            if arr.kind == "labels" or any(lo != 1 for lo, _ in arr.axes):
+                raise _err(f"{name} is a {arr.kind}: write an entry such as {name}[i]"
+                           + (" or onehot(y)" if arr.kind == "labels" else ""), node)
+            return MatrixValue(tuple(hi for _, hi in arr.axes), lambda *ix: arr.base[ix])
         if name in _UNARY or name in ("D", "Sum", "delta"):
             raise _err(f"{name} is a function: write {name}(...)", node)
         raise _err(f"undeclared name {name!r}", node)
@@ -80,32 +94,68 @@ class Builder:
             raise _err(f"{name} is a scalar and cannot be indexed", node)
         raise _err(f"undeclared name {name!r}", node)
 
-    def _integer(self, node, what):
+    def _scalar(self, node, what="this"):
         value = self.build(node)
+        if isinstance(value, MatrixValue):
+            raise _err(f"{what} must be a scalar, not a value of shape {mx.show(value.shape)}", node)
+        return value
+
+    def _integer(self, node, what):
+        value = self._scalar(node, what)
         if value.is_integer is not True:
             raise _err(f"{what} must be an integer expression (an index, a size or a label entry)", node)
         return value
 
-    # -- operators -------------------------------------------------------
+    # -- operators (matrices lowered by derivcheck.matrices) ---------------
     def _add(self, node):
-        return sympy.Add(*[self.build(a) for a in node.args])
+        total = 0
+        for term in node.args:
+            value = self.build(term)
+            if isinstance(total, MatrixValue) or isinstance(value, MatrixValue):
+                total = mx.add(total, value, term.col)
+            else:
+                total = total + value
+        return total
 
     def _mul(self, node):
-        return sympy.Mul(*[self.build(a) for a in node.args])
+        scalar, matrix = sympy.Integer(1), None
+        for factor in node.args:
+            value = self.build(factor)
+            if isinstance(value, MatrixValue):
+                matrix = value if matrix is None else mx.hadamard(matrix, value, factor.col)
+            else:
+                scalar = scalar * value
+        return scalar if matrix is None else mx.scale(scalar, matrix)
+
+    def _matmul(self, node):
+        a, b = (self.build(x) for x in node.args)
+        return mx.matmul(a, b, self.low, node.col)
+
+    def _transpose(self, node):
+        value = self.build(node.args[0])
+        if not isinstance(value, MatrixValue):
+            raise _err(".T transposes a matrix, not a scalar", node)
+        return mx.transpose(value, node.col)
 
     def _neg(self, node):
-        return -self.build(node.args[0])
+        value = self.build(node.args[0])
+        return mx.scale(-1, value) if isinstance(value, MatrixValue) else -value
 
     def _recip(self, node):
         value = self.build(node.args[0])
+        if isinstance(value, MatrixValue):
+            return mx.elementwise(lambda u: 1 / u, value)
         if value == 0:
             raise _err("division by zero", node)
         return 1 / value
 
     def _pow(self, node):
-        base, exponent = (self.build(a) for a in node.args)
+        base = self.build(node.args[0])
+        exponent = self._scalar(node.args[1], "an exponent")
         if exponent.is_Number and abs(exponent) > MAX_NUMERIC_EXPONENT:
             raise _err(f"exponent {exponent} is too large", node)
+        if isinstance(base, MatrixValue):
+            return mx.elementwise(lambda u: u**exponent, base)
         if base == 0 and exponent.is_Number and exponent <= 0:
             raise _err("zero to a non-positive power", node)
         return sympy.Pow(base, exponent)
@@ -121,10 +171,12 @@ class Builder:
     # -- functions -------------------------------------------------------
     def _call(self, node):
         name, args = node.value, node.args
-        if name in _UNARY:
+        unary = _UNARY.get(name) or mx.SCALAR_FUNCTIONS.get(name)
+        if unary is not None:
             if len(args) != 1:
                 raise _err(f"{name} takes one argument", node)
-            return _UNARY[name](self.build(args[0]))
+            value = self.build(args[0])
+            return mx.elementwise(unary, value) if isinstance(value, MatrixValue) else unary(value)
         if name == "D":
             return self._derivative(node)
         if name == "Sum":
@@ -133,13 +185,41 @@ class Builder:
             if len(args) != 2:
                 raise _err("delta takes two indices: delta(i, j)", node)
             return KroneckerDelta(*(self._integer(a, "a delta argument") for a in args))
+        if name in MATRIX_FUNCTIONS:
+            if len(args) != 1:
+                raise _err(f"{name} takes one argument", node)
+            return self._matrix_function(name, args[0], node)
+        if name == "loss":
+            raise _err("loss(M) defines a name: write it in `define` (L: loss(Z))", node)
         raise _err(f"unknown function {name!r}", node)
+
+    def _matrix_function(self, name, arg, node):
+        if name == "onehot":
+            arr = self.ctx.arrays.get(arg.value) if arg.kind == "name" else None
+            if arr is None or arr.kind != "labels":
+                raise _err("onehot takes declared labels: onehot(y)", arg)
+            return mx.onehot(arr.base, arr.axes[0][1], arr.values[1])
+        value = self.build(arg)
+        if not isinstance(value, MatrixValue):
+            raise _err(f"{name} takes a matrix", arg)
+        if name == "transpose":
+            return mx.transpose(value, node.col)
+        if name == "sum_rows":
+            return mx.sum_rows(value, self.low, node.col)
+        if name == "sum_all":
+            return mx.sum_all(value, self.low)
+        return mx.softmax_rows(value, self.low, node.col)
 
     def _derivative(self, node):
         if len(node.args) != 2:
             raise _err("D takes two arguments: D(f, x)", node)
-        f = self.build(node.args[0])
+        f = self._scalar(node.args[0], "the f of D(f, x)")
         x = self.build(node.args[1])
+        if isinstance(x, MatrixValue):  # D(L, W): the matrix of D(L, W[r, c])
+            name = node.args[1].value if node.args[1].kind == "name" else None
+            if name is None:
+                raise _err("D(f, X) differentiates by a declared or defined matrix or vector name", node.args[1])
+            return MatrixValue(x.shape, lambda *ix, x=x: D(f, x.at(*ix)))
         if isinstance(x, Indexed):
             arr = self.ctx.array_of(x.base)
             if arr is None and self.ctx.definition_for(x.base) is None:
@@ -167,7 +247,7 @@ class Builder:
         width = hi - lo
         if width.is_Number and abs(width) > MAX_SUM_TERMS:
             raise _err(f"a Sum over more than {MAX_SUM_TERMS} terms", spec)
-        return Sum(self.build(args[0]), (k, lo, hi))
+        return Sum(self._scalar(args[0], "a Sum's summand"), (k, lo, hi))
 
     def _bound_index(self, node):
         if node.kind == "name" and node.value not in self.ctx.names():
@@ -177,8 +257,9 @@ class Builder:
         return self.ctx.indices[node.value]
 
 
-def expression(ctx, text, allow=(), tex=False):
-    """Parse (ASCII, or LaTeX when tex) and build text; relations in allow come back as (op, lhs, rhs)."""
+def value(ctx, text, allow=(), tex=False):
+    """(built value, shape): a relation (op, lhs, rhs) or an expression; matrices lowered to
+    their entries at the entry indices of their shape; shape () for a scalar."""
     if tex:
         from .latex_in import parse_tex
 
@@ -187,8 +268,18 @@ def expression(ctx, text, allow=(), tex=False):
         node = parse(text, allow)
     builder = Builder(ctx)
     if node.kind in ("eq", "ne"):
-        return (node.kind, builder.build(node.args[0]), builder.build(node.args[1]))
-    return builder.build(node)
+        lhs, rhs = builder.build(node.args[0]), builder.build(node.args[1])
+        shapes = [v.shape if isinstance(v, MatrixValue) else () for v in (lhs, rhs)]
+        if shapes[0] != shapes[1]:
+            raise _err(f"the two sides have shapes {mx.show(shapes[0])} and {mx.show(shapes[1])}", node)
+        return (node.kind, mx.lower(lhs, ctx), mx.lower(rhs, ctx)), shapes[0]
+    built = builder.build(node)
+    return mx.lower(built, ctx), (built.shape if isinstance(built, MatrixValue) else ())
+
+
+def expression(ctx, text, allow=(), tex=False):
+    """Parse (ASCII, or LaTeX when tex) and build text; relations in allow come back as (op, lhs, rhs)."""
+    return value(ctx, text, allow, tex)[0]
 
 
 _TARGET = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\[([^\]]*)\])?\s*\Z")

@@ -143,6 +143,11 @@ def depends(expr, x, ctx, _seen=None):
             return True
     elif x in expr.free_symbols:
         return True
+    for sym, base, _ in ctx.losses.values():  # L = loss(Z) depends on whatever Z's entries do
+        if sym in expr.free_symbols and (variable_base(x) == base or (
+                ctx.definition_for(base) is not None and base.label.name not in _seen
+                and depends(ctx.definition_for(base).body, x, ctx, _seen | {base.label.name}))):
+            return True
     for d in ctx.definitions.values():
         if d.name in _seen:
             continue

@@ -240,12 +240,16 @@ class _Replay:
         if counter is not None:
             return Outcome(REFUTED, "the claim is false: numeric counterexample", counterexample=counter, samples=samples)
         ok = False
+        evidence = _evidence(samples, dev).replace("numerically consistent", "finite differences agree")
+        losses = {sym for sym, _, _ in self.ctx.losses.values()}
+        if losses & (unfold_all(d.claim_lhs, self.ctx).free_symbols | unfold_all(d.claim_rhs, self.ctx).free_symbols):
+            return Outcome(UNPROVED, "the claim involves an unspecified loss, which SymPy cannot differentiate: "
+                           f"checked numerically with a random smooth loss; {evidence}", samples=samples)
         try:
             lhs, rhs = (self._sympy_form(e) for e in (d.claim_lhs, d.claim_rhs))
             ok = canon.equal(lhs, rhs)
         except (canon.TooLarge, RecursionError, TypeError, ValueError):
             ok = False
-        evidence = _evidence(samples, dev).replace("numerically consistent", "finite differences agree")
         if ok:
             return Outcome(PROVED, f"SymPy's diff, delta sifting and the declared facts give both sides one form; "
                            f"{evidence}", samples=samples)

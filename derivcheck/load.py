@@ -6,11 +6,12 @@ import sympy
 import yaml
 
 from . import build
+from . import matrices as mx
 from .calculus import free_indices
 from .errors import DerivError
 from .model import Case, Cases, Derivation, Step
 from .rules import lookup
-from .symbols import Context, Definition, declare
+from .symbols import FUNCTIONS, Context, Definition, declare
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000
@@ -187,9 +188,10 @@ def _derivation(src, node):
     claim_tex = "claim_tex" in fields
     claim_node = fields["claim_tex" if claim_tex else "claim"]
     claim_text = _scalar(src, claim_node, "claim")
-    rel = _located(src, claim_node, build.expression, ctx, claim_text, ("eq",), claim_tex)
+    rel, shape = _located(src, claim_node, build.value, ctx, claim_text, ("eq",), claim_tex)
     if not isinstance(rel, tuple):
         raise src.error("the claim is an equation `lhs == rhs`", claim_node)
+    ctx.claim_shape = shape
     _check_parameters(src, ctx, rel[1] + rel[2], claim_node)
     counter = [0]
     chain = _steps(src, ctx, fields["steps"], counter, top=True)
@@ -215,23 +217,55 @@ def _pairs(src, node, what):
     return node.value
 
 
+_LOSS = re.compile(r"\s*loss\s*\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)\s*\Z")
+
+
 def _definitions(src, ctx, node):
     pairs = _pairs(src, node, "define")
     defs = []
     for key_node, body_node in pairs:
         key = _scalar(src, key_node, "a define key")
         name, params = _located(src, key_node, build.definition_target, ctx, key)
-        if name in ctx.names() or name in build._UNARY or name in ("D", "Sum", "delta"):
+        if name in ctx.names() or name in FUNCTIONS:
             raise src.error(f"{name!r} is already declared", key_node)
+        body_text = _scalar(src, body_node, f"the definition of {name}")
+        loss = _LOSS.match(body_text)
+        if loss:  # L: loss(Z): an unspecified scalar function of the entries of Z
+            _loss(src, ctx, name, params, loss.group(1), body_node)
+            continue
         d = Definition(name, build.new_target(name, params), params, line=key_node.start_mark.line + 1)
         ctx.definitions[name] = d
-        defs.append((d, body_node))
-    for d, body_node in defs:
-        d.body = _located(src, body_node, build.expression, ctx, _scalar(src, body_node, f"the definition of {d.name}"))
+        defs.append((d, body_node, body_text))
+    built = set()
+    for d, body_node, body_text in defs:
+        body, shape = _located(src, body_node, build.value, ctx, body_text)
+        if shape:  # Z: X @ W + b: a matrix (or vector) defined entry by entry
+            if d.params:
+                raise src.error(f"{d.name}[...] is defined by a value of shape {mx.show(shape)}: "
+                                f"drop the indices, or write its entry", body_node)
+            if any(d.target in o.body.free_symbols for o in ctx.definitions.values() if o.name in built):
+                raise src.error(f"{d.name} is a matrix used above its definition: define it first", body_node)
+            d.params = mx.entry_indices(ctx, shape)
+            d.target = sympy.IndexedBase(d.name, real=True)
+            ctx.shapes[d.name] = shape
+        d.body = body
+        built.add(d.name)
         ctx.parameters |= free_indices(d.body, set(ctx.ranges)) - set(d.params)
-    for d, body_node in defs:
+    for d, body_node, _ in defs:
         _check_parameters(src, ctx, d.body, body_node)
-    _check_cycles(src, ctx, defs)
+    _check_cycles(src, ctx, [(d, n) for d, n, _ in defs])
+
+
+def _loss(src, ctx, name, params, of, node):
+    if params:
+        raise src.error("a loss is a scalar: write L: loss(Z)", node)
+    if of in ctx.shapes:
+        base, shape = ctx.definitions[of].target, ctx.shapes[of]
+    elif of in ctx.arrays and ctx.arrays[of].kind in ("matrix", "vector", "positive"):
+        base, shape = ctx.arrays[of].base, tuple(hi for _, hi in ctx.arrays[of].axes)
+    else:
+        raise src.error(f"loss({of}) needs {of} to be a matrix or vector defined above", node)
+    ctx.losses[name] = (sympy.Symbol(name, real=True), base, shape)
 
 
 def _check_parameters(src, ctx, expr, node):
@@ -310,7 +344,10 @@ def _step(src, ctx, item, counter):
     else:
         expr_node = item
     text = _scalar(src, expr_node, "a step's expression")
-    expr = _located(src, expr_node, build.expression, ctx, text, (), tex)
+    expr, shape = _located(src, expr_node, build.value, ctx, text, (), tex)
+    if shape != ctx.claim_shape:
+        what = lambda sh: f"shape {mx.show(sh)}" if sh else "a scalar"  # noqa: E731
+        raise src.error(f"this step is {what(shape)} but the claim is {what(ctx.claim_shape)}", expr_node)
     _check_parameters(src, ctx, expr, expr_node)
     step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line, tex)
     counter[0] += 1

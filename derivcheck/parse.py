@@ -12,7 +12,7 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z][A-Za-z0-9_]*)
-  | (?P<op>\*\*|==|!=|\.\.|[-+*/^()\[\],])
+  | (?P<op>\*\*|==|!=|\.\.|\.T(?![A-Za-z0-9_])|[-+*/^()\[\],@])
     """,
     re.VERBOSE,
 )
@@ -20,7 +20,8 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Node:
-    """One AST node: kind is num, name, index, call, tuple, add, mul, recip, pow, neg, eq, ne.
+    """One AST node: kind is num, name, index, call, tuple, add, mul, recip, pow, neg, eq, ne,
+    matmul (A @ B) or transpose (A.T).
 
     add and mul are n-ary (a - b is add(a, neg(b)); a / b is mul(a, recip(b))), so a long
     sum is a flat node, not a deep one.
@@ -106,16 +107,22 @@ class _Parser:
                 return first if len(terms) == 1 else Node("add", args=tuple(terms), col=first.col)
 
     def term(self):
-        first = self.unary()
-        factors = [first]
+        node = self.unary()
         while True:
             tok = self.peek()
-            if tok[0] == "op" and tok[1] in ("*", "/"):
+            if tok[0] == "op" and tok[1] in ("*", "/", "@"):
                 self.take()
-                factor = self.unary()
-                factors.append(factor if tok[1] == "*" else Node("recip", args=(factor,), col=tok[2]))
+                right = self.unary()
+                if tok[1] == "@":
+                    node = Node("matmul", args=(node, right), col=tok[2])
+                    continue
+                factor = right if tok[1] == "*" else Node("recip", args=(right,), col=tok[2])
+                if node.kind == "mul":
+                    node = Node("mul", args=node.args + (factor,), col=node.col)
+                else:
+                    node = Node("mul", args=(node, factor), col=node.col)
             else:
-                return first if len(factors) == 1 else Node("mul", args=tuple(factors), col=first.col)
+                return node
 
     def unary(self):
         tok = self.peek()
@@ -139,6 +146,13 @@ class _Parser:
         return base
 
     def postfix(self):
+        node = self._indexed()
+        while self.peek()[0] == "op" and self.peek()[1] == ".T":
+            tok = self.take()
+            node = Node("transpose", args=(node,), col=tok[2])
+        return node
+
+    def _indexed(self):
         node = self.atom()
         tok = self.peek()
         if tok[0] == "op" and tok[1] == "[":

@@ -7,7 +7,8 @@ import sympy
 from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-FUNCTIONS = frozenset({"exp", "log", "sqrt", "tanh", "sin", "cos", "D", "Sum", "delta"})
+FUNCTIONS = frozenset({"exp", "log", "sqrt", "tanh", "sin", "cos", "D", "Sum", "delta", "relu", "step", "sigmoid",
+                       "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss"})
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
 
 
@@ -44,6 +45,16 @@ class Context:
     definitions: dict = field(default_factory=dict)  # name -> Definition
     assumptions: list = field(default_factory=list)  # (lhs, rhs, line)
     parameters: set = field(default_factory=set)  # indices free in a definition beyond its own: never summed
+    shapes: dict = field(default_factory=dict)  # defined name -> shape, for names defined by a matrix expression
+    losses: dict = field(default_factory=dict)  # name -> (Symbol, base, shape): L = loss(Z), unspecified
+    claim_shape: tuple = ()  # every step has the claim's shape
+
+    def loss_of(self, symbol):
+        """(base, shape) when symbol is an unspecified loss, else None."""
+        for sym, base, shape in self.losses.values():
+            if sym == symbol:
+                return base, shape
+        return None
 
     def definition_for(self, target):
         """The Definition whose IndexedBase/Symbol is target, or None."""
@@ -81,6 +92,7 @@ class Context:
         seen.update({k: v[0] for k, v in self.scalars.items()})
         seen.update(self.arrays)
         seen.update(self.definitions)
+        seen.update(self.losses)
         return seen
 
 

@@ -1,5 +1,5 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
-from sympy import Indexed, IndexedBase, Pow, Sum, Symbol, cos, exp, log, sin, tanh
+from sympy import Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol, cos, exp, log, sin, tanh
 
 from derivcheck.calculus import D, depends, fresh_index, unfold_except, variable_base
 from derivcheck.rulebase import Rule
@@ -30,15 +30,18 @@ def _nearest_first(f, ctx):
 
 def _through(f, x, ctx, scope):
     """The defined indexed q nearest to f such that f depends on x only through q's entries."""
-    if ctx.definition_for(variable_base(x)) is not None:
-        return None  # x is itself a defined entry: the chain stops there
+    loss = ctx.loss_of(f)
+    if loss is not None:  # L = loss(Z): through Z, by declaration
+        d = ctx.definition_for(loss[0])
+        ok = d is not None and variable_base(x) != loss[0] and depends(d.body, x, ctx)
+        return d if ok else None
     for d in _nearest_first(f, ctx):
         q = d.target
         if not isinstance(q, IndexedBase) or not depends(d.body, x, ctx):
             continue
-        if isinstance(f, Indexed) and f.base == q:
-            continue  # D(q_n, x) itself: no regress
-        g = unfold_except(f, ctx, frozenset({q}))
+        if isinstance(f, Indexed) and f.base == q or variable_base(x) == q:
+            continue  # D(q_n, x) itself, or x an entry of q: no regress
+        g = unfold_except(f, ctx, frozenset({q, variable_base(x)}))  # x's own name stays visible
         uses_q = any(e.base == q for e in g.atoms(Indexed))
         direct = any(e.base == variable_base(x) for e in g.atoms(Indexed)) or (
             not isinstance(x, Indexed) and x in g.free_symbols)
@@ -91,6 +94,10 @@ def transform(node, env, scope):
         if f.func is log:
             env.note("chain_rule", f"{u} > 0")
         return OUTER[type(f)](u) * D(u, x)
+    if isinstance(f, Max) and len(f.args) == 2 and 0 in f.args:  # relu
+        u = f.args[0] if f.args[1] == 0 else f.args[1]
+        env.note("chain_rule", f"{u} ≠ 0 (relu is not differentiable at 0)")
+        return Heaviside(u) * D(u, x)
     if isinstance(f, Pow) and not depends(f.args[1], x, env.ctx):
         u, n = f.args
         return n * u ** (n - 1) * D(u, x)
@@ -103,7 +110,7 @@ RULE = Rule(
     summary="D(F(u), x) = F'(u) D(u, x); over an index: D(L, z_m) = Σ_n D(L, p_n) D(p_n, z_m)",
     statement=r"\frac{\partial F(u)}{\partial x} = F'(u)\,\frac{\partial u}{\partial x},\quad "
     r"\frac{\partial L}{\partial z_m} = \sum_n \frac{\partial L}{\partial p_n}\frac{\partial p_n}{\partial z_m}",
-    side_conditions=("F is exp, log (u > 0), tanh, sin, cos or a constant power",
+    side_conditions=("F is exp, log (u > 0), tanh, sin, cos, relu (u ≠ 0) or a constant power",
                      "over an index: L depends on z only through the defined p (no direct z)"),
     aliases=("chain rule", "multivariable chain rule", "chain rule over an index"),
     examples=(

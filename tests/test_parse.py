@@ -52,7 +52,8 @@ def test_calculus_forms():
 @pytest.mark.parametrize("text,message,column", [
     ("x + ", "unexpected end of expression", 5),
     ("x $ 2", "unexpected character '$'", 3),
-    ("z", "z is a vector", 1),
+    ("z @ W", "@ multiplies two matrices, not (N,) and (N, N)", 3),
+    ("W @ W.T @ z[i]", "@ multiplies two matrices, not (N, N) and a scalar", 9),
     ("z[i, j]", "takes 1 index", 1),
     ("D(x)", "D takes two arguments", 1),
     ("D(x, 2)", "needs x to be a real name", 6),
