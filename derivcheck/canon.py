@@ -1,5 +1,7 @@
 """The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
-from sympy import Add, Integer, KroneckerDelta, Mul, Pow, Sum, Symbol, exp, expand, fraction, log, together
+import itertools
+
+from sympy import Add, Dummy, Integer, KroneckerDelta, Mul, Pow, Sum, Symbol, default_sort_key, exp, expand, fraction, log, together
 
 from .calculus import D
 
@@ -24,28 +26,43 @@ def _sum_depth(expr):
 def canonical_bound(expr):
     """expr with every Sum's bound index renamed _b<d>, d the number of sums nested inside.
 
-    Sum(y[k], (k,1,N)) and Sum(y[n], (n,1,N)) then compare equal.
+    Sum(y[k], (k,1,N)) and Sum(y[n], (n,1,N)) then compare equal; so do Σ_n Σ_k and Σ_k Σ_n
+    over independent ranges (the smallest form over the orders of the limits is kept).
     """
     if not expr.has(Sum):
         return expr
     if isinstance(expr, Sum):
         body = canonical_bound(expr.function)
         limits = list(expr.limits)
-        for pos in range(len(limits) - 1, -1, -1):
-            k, lo, hi = limits[pos]
-            new = _bound_name(_sum_depth(body) + len(limits) - 1 - pos)
-            if new != k:
-                body = body.xreplace({k: new})
-            limits[pos] = (new, lo, hi)
-        return Sum(body, *limits)
+        bound = {lim[0] for lim in limits}
+        independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
+        orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
+        return min((_rename(body, list(order)) for order in orders), key=default_sort_key)
     return expr.func(*[canonical_bound(a) for a in expr.args])
 
 
-def _split_sum(s):
-    """Σ(f + g) = Σf + Σg and constants out of Σ, for a single-limit Sum with a normal body."""
-    k, lo, hi = s.limits[0]
+def _rename(body, limits):
+    """Sum(body, *limits) with limits[0] innermost, bound indices renamed by depth.
+
+    Every bound index first goes to a unique temporary, so no new name meets an old one.
+    """
+    temps = [Dummy(integer=True) for _ in limits]
+    body = body.xreplace({lim[0]: t for lim, t in zip(limits, temps)})
+    limits = [(t, lo, hi) for t, (_, lo, hi) in zip(temps, limits)]
+    for pos in range(len(limits) - 1, -1, -1):
+        k, lo, hi = limits[pos]
+        new = _bound_name(_sum_depth(body) + len(limits) - 1 - pos)
+        if new != k:
+            body = body.xreplace({k: new})
+        limits[pos] = (new, lo, hi)
+    return Sum(body, *limits)
+
+
+def _split_sum(body, limit):
+    """Σ_k (f + g) = Σ_k f + Σ_k g and factors free of k out of Σ_k, for a normal body."""
+    k, lo, hi = limit
     out = []
-    for term in Add.make_args(expand(s.function)):
+    for term in Add.make_args(expand(body)):
         const, dep = [], []
         for factor in Mul.make_args(term):
             (dep if factor.has(k) else const).append(factor)
@@ -76,8 +93,7 @@ def positive(expr):
     if isinstance(expr, exp):
         return expr.args[0].is_real is True
     if isinstance(expr, Sum):
-        k, lo, hi = expr.limits[0]
-        return (hi - lo).is_nonnegative is True and positive(expr.function)
+        return all((hi - lo).is_nonnegative is True for _, lo, hi in expr.limits) and positive(expr.function)
     if isinstance(expr, (Add, Mul)):
         return all(positive(a) for a in expr.args)
     if isinstance(expr, Pow):
@@ -89,11 +105,11 @@ def normal(expr):
     """The structural normal form: applied leaves-first to every node."""
     if not expr.args:
         return expr
-    if isinstance(expr, Sum):
+    if isinstance(expr, Sum):  # Sum(f, L1, L2) is Σ_L2 Σ_L1 f: split from the innermost limit out
         body = normal(expr.function)
-        for lim in reversed(expr.limits[1:]):
-            body = Sum(body, lim)
-        return _split_sum(Sum(normal(body), expr.limits[0]))
+        for limit in expr.limits:
+            body = _split_sum(body, limit)
+        return body
     args = [normal(a) for a in expr.args]
     node = expr.func(*args) if tuple(args) != expr.args else expr
     if isinstance(node, D):

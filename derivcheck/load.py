@@ -222,7 +222,7 @@ _LOSS = re.compile(r"\s*loss\s*\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)\s*\Z")
 
 def _definitions(src, ctx, node):
     pairs = _pairs(src, node, "define")
-    defs = []
+    defs, losses = [], []
     for key_node, body_node in pairs:
         key = _scalar(src, key_node, "a define key")
         name, params = _located(src, key_node, build.definition_target, ctx, key)
@@ -231,7 +231,7 @@ def _definitions(src, ctx, node):
         body_text = _scalar(src, body_node, f"the definition of {name}")
         loss = _LOSS.match(body_text)
         if loss:  # L: loss(Z): an unspecified scalar function of the entries of Z
-            _loss(src, ctx, name, params, loss.group(1), body_node)
+            losses.append((name, params, loss.group(1), body_node))
             continue
         d = Definition(name, build.new_target(name, params), params, line=key_node.start_mark.line + 1)
         ctx.definitions[name] = d
@@ -254,6 +254,8 @@ def _definitions(src, ctx, node):
     for d, body_node, _ in defs:
         _check_parameters(src, ctx, d.body, body_node)
     _check_cycles(src, ctx, [(d, n) for d, n, _ in defs])
+    for name, params, of, body_node in losses:
+        _loss(src, ctx, name, params, of, body_node)
 
 
 def _loss(src, ctx, name, params, of, node):
@@ -345,13 +347,27 @@ def _step(src, ctx, item, counter):
         expr_node = item
     text = _scalar(src, expr_node, "a step's expression")
     expr, shape = _located(src, expr_node, build.value, ctx, text, (), tex)
-    if shape != ctx.claim_shape:
-        what = lambda sh: f"shape {mx.show(sh)}" if sh else "a scalar"  # noqa: E731
-        raise src.error(f"this step is {what(shape)} but the claim is {what(ctx.claim_shape)}", expr_node)
+    _check_shape(src, ctx, expr, shape, expr_node)
     _check_parameters(src, ctx, expr, expr_node)
     step = Step(counter[0], expr_node.start_mark.line + 1, text, expr, rules, note, rules_line, tex)
     counter[0] += 1
     return step
+
+
+def _check_shape(src, ctx, expr, shape, node):
+    """A step has the claim's shape, or is its entry in index form (free indices = the entry's)."""
+    if shape == ctx.claim_shape:
+        return
+    if not shape and ctx.claim_shape:
+        entry = set(mx.entry_indices(ctx, ctx.claim_shape))
+        stray = free_indices(expr, set(ctx.ranges)) - entry - ctx.parameters
+        if not stray:
+            return
+        names = ", ".join(sorted(s.name for s in stray))
+        want = ", ".join(s.name for s in mx.entry_indices(ctx, ctx.claim_shape))
+        raise src.error(f"this step in index form has free index {names}; the claim's entries are at ({want})", node)
+    what = lambda sh: f"shape {mx.show(sh)}" if sh else "a scalar"  # noqa: E731
+    raise src.error(f"this step is {what(shape)} but the claim is {what(ctx.claim_shape)}", node)
 
 
 def _cases(src, ctx, item, counter):

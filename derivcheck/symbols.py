@@ -127,7 +127,7 @@ def declare(ctx, names_text, kind_text, line):
     for name in names:
         if not NAME.match(name):
             raise DerivError(f"{name!r} is not a valid name", line=line)
-        if name in FUNCTIONS:
+        if name in FUNCTIONS and kind != "size":  # a size D is never called: D(...) stays the derivative
             raise DerivError(f"{name!r} is a built-in function name", line=line)
         if name in ctx.names():
             raise DerivError(f"{name!r} is declared twice", line=line)

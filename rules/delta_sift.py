@@ -11,31 +11,47 @@ def _inside(env, a, lo, hi, scope):
     return (rng[0] - lo).is_nonnegative is True and (hi - rng[1]).is_nonnegative is True
 
 
+def _sift(term, limits, env, scope):
+    """term with one δ(a, k) (k bound by limits) sifted: (new term, remaining limits), or None."""
+    inner = dict(scope)
+    for k, lo, hi in limits:
+        inner[k] = (lo, hi)
+    for factor in Mul.make_args(term):
+        if not isinstance(factor, KroneckerDelta):
+            continue
+        for pos, (k, lo, hi) in enumerate(limits):
+            if k not in factor.args:
+                continue
+            a = factor.args[0] if factor.args[1] == k else factor.args[1]
+            if a == k or a.has(k) or any(a.has(lim[0]) for lim in limits[:pos]):
+                continue  # a must not be bound inside k's sum
+            if _inside(env, a, lo, hi, inner):
+                rest = Mul(*[g for g in Mul.make_args(term) if g is not factor])
+                if any(k in s.variables for s in rest.atoms(Sum)):
+                    continue  # k re-bound inside: leave it
+                env.note("delta_sift", f"{a} ∈ {lo}..{hi}")
+                return rest.xreplace({k: a}), limits[:pos] + limits[pos + 1:]
+    return None
+
+
 def transform(node, env, scope):
-    if not isinstance(node, Sum) or len(node.limits) != 1:
+    if not isinstance(node, Sum):
         return node
-    k, lo, hi = node.limits[0]
+    limits = list(node.limits)
     body = node.function
     terms = Add.make_args(expand(body) if body.has(KroneckerDelta) else body)
-    sifted, kept, changed = [], [], False
+    out, kept, changed = [], [], False
     for term in terms:
-        done = False
-        for factor in Mul.make_args(term):
-            if isinstance(factor, KroneckerDelta) and k in factor.args:
-                a = factor.args[0] if factor.args[1] == k else factor.args[1]
-                if a == k or a.has(k):
-                    continue
-                if _inside(env, a, lo, hi, scope):
-                    env.note("delta_sift", f"{a} ∈ {lo}..{hi}")
-                    rest = Mul(*[g for g in Mul.make_args(term) if g is not factor])
-                    sifted.append(rest.xreplace({k: a}))
-                    done = changed = True
-                    break
-        if not done:
+        sifted = _sift(term, limits, env, scope)
+        if sifted is None:
             kept.append(term)
+            continue
+        changed = True
+        new, rest = sifted
+        out.append(Sum(new, *rest) if rest else new)
     if not changed:
         return node
-    return Add(*sifted) + (Sum(Add(*kept), (k, lo, hi)) if kept else 0)
+    return Add(*out) + (Sum(Add(*kept), *limits) if kept else 0)
 
 
 RULE = Rule(

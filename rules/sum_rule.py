@@ -11,7 +11,7 @@ def transform(node, env, scope):
     f, x = node.args
     if isinstance(f, Add):
         return Add(*[D(t, x) for t in f.args])
-    if isinstance(f, Sum) and len(f.limits) == 1:
+    if isinstance(f, Sum):
         f = rename_bound(f, x.free_symbols)
         return Sum(D(f.function, x), *f.limits)
     return node

@@ -205,3 +205,32 @@ def test_a_typo_in_a_definition_is_caught_by_the_claim_check():
     result = verify_text(variant("  p[i]: exp(z[i]) / Sum(exp(z[k]), k)", "  p[i]: exp(z[j]) / Sum(exp(z[k]), k)"))
     assert result.claim.status == REFUTED
     assert result.verdict == NOT_VERIFIED
+
+
+def test_a_double_sum_keeps_both_limits_in_the_normal_form():
+    # SymPy merges Sum(Sum(f, k), n) into one Sum with two limits: dropping one would be unsound
+    from derivcheck.build import expression
+    from derivcheck.canon import equal
+    from derivcheck.symbols import Context, declare
+
+    ctx = Context()
+    for names, kind in {"N C": "size", "n m": "index N", "k c": "index C", "W": "matrix N C"}.items():
+        declare(ctx, names, kind, 1)
+    double = expression(ctx, "Sum(Sum(W[n, k], k), n)")
+    assert not equal(double, expression(ctx, "Sum(W[n, k], n)"))
+    assert not equal(double, expression(ctx, "Sum(W[n, c], n)"))
+    assert equal(double, expression(ctx, "Sum(Sum(W[m, c], m), c)"))
+    assert equal(double, expression(ctx, "Sum(Sum(W[m, c], c), m)"))
+
+
+def test_canonical_names_never_collide_with_names_already_canonical():
+    from sympy import Integer, IndexedBase, Sum, Symbol
+
+    from derivcheck.canon import canonical_bound
+
+    W, n, b0 = IndexedBase("W"), Symbol("n", integer=True), Symbol("_b0", integer=True)
+    N, C = Symbol("N", integer=True, positive=True), Symbol("C", integer=True, positive=True)
+    mixed = Sum(W[n, b0], (b0, Integer(1), C), (n, Integer(1), N))
+    (s,) = canonical_bound(mixed).atoms(Sum)
+    (entry,) = s.function.atoms(type(W[n, b0]))
+    assert len(set(entry.indices)) == 2  # never W[_b0, _b0]
