@@ -1,9 +1,14 @@
 """The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
 import itertools
 
-from sympy import Add, Dummy, Integer, KroneckerDelta, Mul, Pow, Sum, Symbol, default_sort_key, exp, expand, fraction, log, together
+from sympy import Add, Dummy, Integer, KroneckerDelta, Mul, Pow, Product, Sum, Symbol, default_sort_key, exp, expand, fraction, log, together
 
 from .calculus import D
+
+def _expand(expr):
+    """expand, keeping exp(Σ...) an exponential (SymPy would make it a Product)."""
+    return expand(expr, power_exp=False)
+
 
 MAX_OPS = 4000  # operations in one side before we refuse to normalise
 MAX_EXPANDED_TERMS = 20000
@@ -62,7 +67,7 @@ def _split_sum(body, limit):
     """Σ_k (f + g) = Σ_k f + Σ_k g and factors free of k out of Σ_k, for a normal body."""
     k, lo, hi = limit
     out = []
-    for term in Add.make_args(expand(body)):
+    for term in Add.make_args(_expand(body)):
         const, dep = [], []
         for factor in Mul.make_args(term):
             (dep if factor.has(k) else const).append(factor)
@@ -114,15 +119,17 @@ def normal(expr):
     node = expr.func(*args) if tuple(args) != expr.args else expr
     if isinstance(node, D):
         f, x = node.args
-        f = expand(f)
+        f = _expand(f)
         coeff, rest = f.as_coeff_Mul()
         if rest == x:
             return coeff  # D(x, x) = 1, silently, as textbooks do
         if coeff != 1 and rest != 1:
             return coeff * D(rest, x)
         return D(f, x) if f != node.args[0] else node
-    if isinstance(node, exp):
-        return exp(expand(node.args[0]))
+    if isinstance(node, exp):  # exp(a + b) = exp(a) exp(b); a sum Σ stays in its exponential
+        return Mul(*[exp(t) for t in Add.make_args(_expand(node.args[0]))])
+    if isinstance(node, Product) and isinstance(node.function, exp):
+        return exp(Sum(node.function.args[0], *node.limits))
     if isinstance(node, Pow) and isinstance(node.args[0], KroneckerDelta) and node.args[1].is_positive:
         return node.args[0]
     return _exp_log(node)
@@ -146,5 +153,5 @@ def equal(a, b):
     diff = normal(a) - normal(b)
     if diff == 0:
         return True
-    num, _ = fraction(together(expand(diff)))
-    return expand(num) == Integer(0)
+    num, _ = fraction(together(_expand(diff)))
+    return _expand(num) == Integer(0)

@@ -109,11 +109,12 @@ def emit(target, output, name):
         if errors:
             raise errors[0]
         deriv = choose([d for p in paths for d in load_file(p)], name)
+        source = module_source(deriv)
     except DerivError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
     with open(output, "w", encoding="utf-8") as f:
-        f.write(module_source(deriv))
+        f.write(source)
     click.echo(f"wrote {output}: {len(deriv.steps())} chain functions for {deriv.name}; run it for spot_check()")
 
 

@@ -162,6 +162,9 @@ def _links(entries, ends, conds, out):
 def module_source(deriv):
     """The text of a standalone module for deriv (see TEMPLATE)."""
     ctx = deriv.ctx
+    if ctx.losses:
+        names = ", ".join(ctx.losses)
+        raise DerivError(f"cannot emit {deriv.name}: {names} is an unspecified loss(...), with no numbers to compute")
     printer = _printer(ctx)
     signature = [s.name for s in ctx.sizes.values()] + [s.name for s in ctx.indices.values()]
     signature += list(ctx.scalars) + list(ctx.arrays)

@@ -39,7 +39,7 @@ def transform(node, env, scope):
         return node
     limits = list(node.limits)
     body = node.function
-    terms = Add.make_args(expand(body) if body.has(KroneckerDelta) else body)
+    terms = Add.make_args(expand(body, power_exp=False) if body.has(KroneckerDelta) else body)
     out, kept, changed = [], [], False
     for term in terms:
         sifted = _sift(term, limits, env, scope)

@@ -14,12 +14,14 @@ def catalogue():
     out = []
     for path in sorted(HERE.glob("*.deriv.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        out.append((data["name"], tuple(data.get("aliases", ())), data.get("title", ""), path))
+        for item in data.get("derivations", [data]):
+            out.append((item["name"], tuple(item.get("aliases", ())), item.get("title", ""), path))
     return tuple(out)
 
 
 def find(name):
-    """The path of the built-in called name (or one of its aliases), or None."""
+    """The file of the built-in called name (or one of its aliases), or None; verifying a file
+    verifies every derivation in it (mlp-backprop is the file of all seven backprop identities)."""
     for main, aliases, _, path in catalogue():
         if name == main or name in aliases:
             return path
