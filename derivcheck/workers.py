@@ -5,38 +5,61 @@ outcome of every link over a pipe; when one link runs past the limit (or the chi
 memory say) the parent kills the child, records that link as unproved, and forks a new child
 that resumes after it with every finished outcome preset. No signals, no threads.
 """
-import multiprocessing
 import os
+import pickle
+import select
+import signal
+import struct
 import time
-from multiprocessing.connection import wait
 
 from .engine import verify
-from .model import UNPROVED, Outcome
+from .model import UNPROVED, DerivationResult, Outcome, StepResult
 
 MEMORY_LIMIT = 4 * 1024**3  # address space of one child, bytes
+_HEADER = struct.Struct("!I")
 
 
 def available():
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")
 
 
-def _child(conn, deriv, options, preset):
+def _send(fd, message):
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _child(fd, deriv, options, preset):
+    """Runs in the forked child: verify, streaming every event to the parent; never returns."""
+    code = 0
     try:
-        import resource
+        try:
+            import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    except (ImportError, ValueError, OSError):
-        pass
-    try:
-        result = verify(deriv, preset=preset, progress=lambda e, i, o=None: conn.send((e, i, o)), **options)
-        conn.send(("result", None, result))
-    except MemoryError:
-        conn.send(("died", None, "ran out of memory"))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-        conn.send(("died", None, f"{type(exc).__name__}: {exc}"))
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        except (ImportError, ValueError, OSError):
+            pass
+        try:
+            result = verify(deriv, preset=preset, progress=lambda e, i, o=None: _send(fd, (e, i, o)), **options)
+            # only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest
+            _send(fd, ("result", None, (result.verdict, result.claim,
+                                        [(sr.step.index, sr.outcome) for sr in result.steps], result.checks, result.strict)))
+        except MemoryError:
+            _send(fd, ("died", None, "ran out of memory"))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+            _send(fd, ("died", None, f"{type(exc).__name__}: {exc}"))
+    except BaseException:  # noqa: BLE001 - the pipe itself failed: the parent sees EOF
+        code = 1
     finally:
-        conn.close()
-        os._exit(0)
+        os._exit(code)
+
+
+def _rebuild(deriv, payload):
+    """The DerivationResult from a worker's outcomes and the parent's own derivation."""
+    verdict, claim, outcomes, checks, strict = payload
+    steps = {s.index: s for s in deriv.steps()}
+    return DerivationResult(deriv, verdict, claim, [StepResult(steps[i], o) for i, o in outcomes], checks, strict)
 
 
 class _Job:
@@ -45,23 +68,41 @@ class _Job:
     def __init__(self, key, deriv, options):
         self.key, self.deriv, self.options = key, deriv, options
         self.preset, self.current, self.restarts = {}, None, 0
-        self.proc = self.conn = None
+        self.pid = self.fd = None
+        self.buffer = b""
 
     def start(self):
-        ctx = multiprocessing.get_context("fork")
-        parent, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_child, args=(child, self.deriv, self.options, dict(self.preset)), daemon=True)
-        self.proc.start()
-        child.close()
-        self.conn = parent
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read)
+            _child(write, self.deriv, self.options, dict(self.preset))
+        os.close(write)
+        self.pid, self.fd, self.buffer = pid, read, b""
         self.current, self.since = None, time.monotonic()
 
+    def messages(self):
+        """The complete messages read so far; ("died", ...) at end of file."""
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return [("died", None, "the worker stopped")]
+        self.buffer += chunk
+        out = []
+        while len(self.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < _HEADER.size + size:
+                break
+            out.append(pickle.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
+            self.buffer = self.buffer[_HEADER.size + size:]
+        return out
+
     def stop(self):
-        if self.proc is not None and self.proc.is_alive():
-            self.proc.kill()
-        if self.proc is not None:
-            self.proc.join()
-        self.conn.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
 
     def give_up_on_current(self, reason):
         """Record the current link (or the claim) as unproved and resume after it."""
@@ -92,25 +133,25 @@ def run_all(tasks, ready, finished, jobs, timeout):
                 finished(key, "a cited derivation could not be verified")
             return
         deadline = min(job.since + timeout for job in running)
-        for conn in wait([job.conn for job in running], timeout=max(0.0, deadline - time.monotonic())):
-            job = next(j for j in running if j.conn is conn)
-            try:
-                event, index, payload = conn.recv()
-            except (EOFError, OSError):
-                event, index, payload = "died", None, "the worker stopped"
-            job.since = time.monotonic()
-            if event == "start":
-                job.current = index
-            elif event == "done":
-                job.preset[index], job.current = payload, None
-            elif event == "result":
-                job.stop()
-                running.remove(job)
-                finished(job.key, payload)
-            elif event == "died":
-                if not job.give_up_on_current(f"not checked: {payload}"):
+        ready_fds, _, _ = select.select([job.fd for job in running], [], [], max(0.0, deadline - time.monotonic()))
+        for fd in ready_fds:
+            job = next(j for j in running if j.fd == fd)
+            for event, index, payload in job.messages():
+                job.since = time.monotonic()
+                if event == "start":
+                    job.current = index
+                elif event == "done":
+                    job.preset[index], job.current = payload, None
+                elif event == "result":
+                    job.stop()
                     running.remove(job)
-                    finished(job.key, payload)
+                    finished(job.key, _rebuild(job.deriv, payload))
+                    break
+                elif event == "died":
+                    if not job.give_up_on_current(f"not checked: {payload}"):
+                        running.remove(job)
+                        finished(job.key, payload)
+                    break
         now = time.monotonic()
         for job in list(running):
             if now - job.since > timeout:
