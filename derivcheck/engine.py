@@ -12,7 +12,7 @@ from .model import (
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
 from .lemmas import lemma_rule
-from .spotcheck import Sampler
+from .spotcheck import Sampler, holds
 from .rulebase import Env
 from .rules import BY_NAME, RULES, lookup
 from .verdict import decide
@@ -172,7 +172,7 @@ class _Replay:
             idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
         for sizes, _ in self.sampler.rounds:
             for env in self.sampler.tuples(idx, sizes, conditions):
-                held = [c for c in conds if _holds(c, env)]
+                held = [c for c in conds if holds(c, env)]
                 if len(held) != 1:
                     names = {s.name: v for s, v in sorted(env.items(), key=lambda kv: kv[0].name)}
                     msg = "no case condition holds" if not held else "more than one case condition holds"
@@ -269,12 +269,6 @@ def _evidence(samples, dev):
     if samples == 0:
         return "no numeric sample could be evaluated (undefined or overflowing everywhere): no numeric evidence"
     return f"numerically consistent at {samples} samples (max deviation {dev:.1e})"
-
-
-def _holds(cond, env):
-    op, a, b = cond
-    va, vb = a.xreplace(env), b.xreplace(env)
-    return (va == vb) if op == "eq" else (va != vb)
 
 
 def _fingerprint(deriv, seed, lemmas):

@@ -175,7 +175,7 @@ class Sampler:
             combos = list(itertools.product(*ranges))
         for combo in combos:
             env = dict(zip(indices, combo))
-            if all(_condition(c, env) for c in conditions):
+            if all(holds(c, env) for c in conditions):
                 yield env
 
     def compare(self, a, b, conditions=()):
@@ -243,7 +243,8 @@ def _close(va, vb):
     return abs(va - vb) <= ATOL + RTOL * max(abs(va), abs(vb))
 
 
-def _condition(cond, env):
+def holds(cond, env):
+    """Whether a case condition (op, a, b) holds at the index values env."""
     op, a, b = cond
     va, vb = a.xreplace(env), b.xreplace(env)
     return (va == vb) if op == "eq" else (va != vb)
