@@ -92,9 +92,7 @@ class Sampler:
         self.args += [s for s, _ in ctx.scalars.values()]
         self.args += [Symbol(str(a.base.label)) for a in ctx.arrays.values()]
         self.losses = {sym: _test_loss(name, base, shape) for name, (sym, base, shape) in ctx.losses.items()}
-        self._loss_shapes = {b: shape for (name, (sym, base, shape)) in ctx.losses.items()
-                             for b in self.losses[sym][1:]}
-        self.args += [Symbol(str(b.label)) for _, g, q in self.losses.values() for b in (g, q)]
+        self.args += [Symbol(str(b.label)) for _, g, q, _ in self.losses.values() for b in (g, q)]
         self._cache = {}
         self.rounds = [self._round(r) for r in range(len(SIZE_VALUES))]
 
@@ -121,9 +119,9 @@ class Sampler:
                 lo, hi = (0.5, 2.0) if arr.kind == "positive" else (-2.0, 2.0)
                 data = {key: rng.uniform(lo, hi) for key in keys}
             values[Symbol(name)] = data
-        for _, g, q in self.losses.values():  # the random smooth loss standing for an unspecified one
+        for _, g, q, shape in self.losses.values():  # the random smooth loss standing for an unspecified one
             for base, lo, hi in ((g, -1.0, 1.0), (q, 0.2, 1.0)):
-                axes = [range(1, sizes[s] + 1) for s in self._loss_shapes[base]]
+                axes = [range(1, sizes[s] + 1) for s in shape]
                 keys = list(itertools.product(*axes)) if len(axes) > 1 else list(axes[0])
                 values[Symbol(str(base.label))] = {key: rng.uniform(lo, hi) for key in keys}
         return sizes, values
@@ -137,7 +135,7 @@ class Sampler:
         """(function of self.args, free indices) for expr, definitions unfolded, D as differences."""
         fn = self._cache.get(expr)
         if fn is None:
-            body = expr.xreplace({sym: test for sym, (test, _, _) in self.losses.items()}) if self.losses else expr
+            body = expr.xreplace({sym: test for sym, (test, _, _, _) in self.losses.items()}) if self.losses else expr
             body = unfold_all(body, self.ctx)
             free = free_indices(body, set(self.ctx.ranges)) | free_indices(expr, set(self.ctx.ranges))
             printer = _FDPrinter({"fully_qualified_modules": False, "inline": True,
@@ -229,14 +227,14 @@ class Sampler:
 
 
 def _test_loss(name, base, shape):
-    """(Σ g·Z + ½ q·Z², g, q): a smooth stand-in for an unspecified loss of Z's entries."""
+    """(Σ g·Z + ½ q·Z², g, q, shape): a smooth stand-in for an unspecified loss of Z's entries."""
     g, q = IndexedBase(f"_g_{name}", real=True), IndexedBase(f"_q_{name}", real=True)
     ix = [Symbol(f"_r{n}", integer=True) for n in range(len(shape))]
     entry = base[tuple(ix)]
     body = g[tuple(ix)] * entry + q[tuple(ix)] * entry**2 / 2
     for k, size in reversed(list(zip(ix, shape))):
         body = Sum(body, (k, 1, size))
-    return body, g, q
+    return body, g, q, shape
 
 
 def _close(va, vb):
