@@ -187,7 +187,7 @@ class _Replay:
         self.checks.append(Check("start", start.line, self._end_outcome(ok, start.expr, d.claim_lhs, (), "the chain starts at the claim's left side")))
         outcomes = []
         for expr, conds in ends:
-            ok, _ = _try(expr, d.claim_rhs, [CASES_RULE, ALGEBRA], self.ctx, conds)
+            ok, _ = _try(expr, d.claim_rhs, [BY_NAME["definition"], CASES_RULE, ALGEBRA], self.ctx, conds)
             outcomes.append(self._end_outcome(ok, expr, d.claim_rhs, conds, "the chain ends at the claim's right side"))
         status = worst(o.status for o in outcomes)
         last = d.steps()[-1]

@@ -226,8 +226,8 @@ def _definitions(src, ctx, node):
     for key_node, body_node in pairs:
         key = _scalar(src, key_node, "a define key")
         name, params = _located(src, key_node, build.definition_target, ctx, key)
-        if name in ctx.names() or name in FUNCTIONS:
-            raise src.error(f"{name!r} is already declared", key_node)
+        if name in ctx.names() or (name in FUNCTIONS and not (name == "D" and params)):
+            raise src.error(f"{name!r} is already declared", key_node)  # D[i, j] may be defined: D(f, x) is a call
         body_text = _scalar(src, body_node, f"the definition of {name}")
         loss = _LOSS.match(body_text)
         if loss:  # L: loss(Z): an unspecified scalar function of the entries of Z

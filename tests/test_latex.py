@@ -143,6 +143,32 @@ def test_the_seed_quotes_are_verbatim():
     assert all(tex in text for _, tex in SEED_EXPRESSIONS)
 
 
+def test_seed_003s_d_ij_reads_as_a_defined_delta(tmp_path):
+    from derivcheck.load import load_text
+
+    text = """derivcheck: 1
+name: dij
+symbols:
+  N: size
+  i j k: index N
+  o: vector N
+define:
+  p[j]: exp(o[j]) / Sum(exp(o[k]), k)
+  D[i, j]: delta(i, j)
+claim_tex: \\frac{\\partial p_j}{\\partial o_i} = D_{ij} p_j - p_j p_i
+steps:
+  - D(p[j], o[i])
+  - by: [definition, quotient_rule, exp_rule, sum_rule, index_rule, delta_sift, algebra]
+    expr: D[i, j] * p[j] - p[j] * p[i]
+"""
+    (d,) = load_text(text)
+    assert str(d.claim_rhs) == "D[i, j]*p[j] - p[i]*p[j]"
+    path = tmp_path / "dij.deriv.yaml"
+    path.write_text(text)
+    (result,) = run([str(path)]).results
+    assert result.verdict == VERIFIED
+
+
 def test_spec_example_written_in_latex_verifies():
     (result,) = run([str(DATA / "spec_example_tex.deriv.yaml")]).results
     assert result.verdict == VERIFIED
