@@ -1,4 +1,6 @@
 """Outcomes of checked links kept on disk, so an unchanged derivation re-verifies fast."""
+import functools
+import hashlib
 import json
 import os
 import tempfile
@@ -15,13 +17,28 @@ def default_folder():
     return Path(base) / "derivcheck"
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest():
+    """A SHA-256 of derivcheck's own source (rules included): a changed engine never reads old outcomes."""
+    from . import rules  # in a source checkout the catalogue sits beside the package
+
+    folders = {Path(__file__).resolve().parent, Path(rules.__file__).resolve().parent}
+    files = sorted({p for folder in folders for p in folder.rglob("*.py")})
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class LinkCache:
-    """One small JSON file per key (a SHA-256 of the link, its context, its rules and the seed)."""
+    """One small JSON file per key (a SHA-256 of the link, its context, its rules, the seed, and
+    derivcheck's own source)."""
 
     def __init__(self, folder=None):
         self.folder = Path(folder) if folder else default_folder()
 
     def _path(self, key):
+        key = hashlib.sha256((code_digest() + key).encode()).hexdigest()
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key):
