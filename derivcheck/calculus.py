@@ -1,6 +1,6 @@
 """The unevaluated derivative D(f, x) and the tree helpers every rule shares."""
 import sympy
-from sympy import Indexed, IndexedBase, KroneckerDelta, Sum, Symbol
+from sympy import Indexed, IndexedBase, Sum, Symbol
 
 
 class D(sympy.Function):
@@ -121,12 +121,6 @@ def rename_bound(sum_expr, avoid):
     return Sum(body, *limits)
 
 
-def variable_key(x):
-    """What a derivative variable is: ('sym', x) or ('entry', base)."""
-    if isinstance(x, Indexed):
-        return ("entry", x.base)
-    return ("sym", x)
-
 
 def depends(expr, x, ctx, _seen=None):
     """Whether expr may depend on the variable x (a scalar Symbol or an entry z[j]).
@@ -156,9 +150,6 @@ def depends(expr, x, ctx, _seen=None):
             return True
     return False
 
-
-def is_delta(expr):
-    return isinstance(expr, KroneckerDelta)
 
 
 def instantiate(definition, indices):

@@ -1,14 +1,13 @@
 """The pure engine: verify(derivation) -> DerivationResult, replaying every link with the rules."""
+import dataclasses
 import hashlib
 
 from sympy import Integer, diff, srepr
 
-from . import __version__
-
-from . import canon
+from . import __version__, canon
 from .calculus import D, bottom_up, free_indices, unfold_all
 from .model import (
-    ERROR, MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
+    MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
 from .lemmas import lemma_rule
@@ -154,11 +153,13 @@ class _Replay:
                                              lambda p=prev, c=conds: self.link(p, entry, c)) for prev, conds in ends]
             status = worst(o.status for o in outcomes)
             chosen = next(o for o in outcomes if o.status == status)
-            if len(outcomes) > 1 and status in (PROVED, MISJUSTIFIED):
-                chosen.message = f"under each of the {len(outcomes)} cases: " + chosen.message.split("; numerically")[0]
-                chosen.message += f"; numerically consistent at {sum(o.samples for o in outcomes)} samples"
-                chosen.samples = sum(o.samples for o in outcomes)
-                chosen.side_conditions = tuple(dict.fromkeys(c for o in outcomes for c in o.side_conditions))
+            if len(outcomes) > 1 and status in (PROVED, MISJUSTIFIED):  # a merge: one outcome for every case
+                samples = sum(o.samples for o in outcomes)
+                chosen = dataclasses.replace(
+                    chosen, samples=samples,
+                    message=f"under each of the {len(outcomes)} cases: by {', '.join(chosen.rules_found)}; "
+                            f"numerically consistent at {samples} samples",
+                    side_conditions=tuple(dict.fromkeys(c for o in outcomes for c in o.side_conditions)))
             self.steps.append(StepResult(entry, chosen))
             self.progress("done", entry.index, chosen)
             ends = [(entry.expr, conditions)]
@@ -302,4 +303,3 @@ def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None,
     return result
 
 
-__all__ = ["verify", "rewrite", "proves", "ERROR"]

@@ -1,6 +1,5 @@
 """LaTeX input (`tex:`, `claim_tex:`): a lark grammar for the seeds' notation -> the ASCII AST."""
 import functools
-import re
 
 from .errors import DerivError
 from .parse import MAX_LENGTH, Node
@@ -335,7 +334,7 @@ def _ellipsis(terms, last, ctx, col):
     summand = _replace(first, start, k)
     for step, term in enumerate(terms[1:], 1):  # the terms written out must follow the pattern
         expect = _replace(first, start, Node("num", str(int(start.value) + step)))
-        if term != expect and _strip_cols(term) != _strip_cols(expect):
+        if _strip_cols(term) != _strip_cols(expect):
             raise DerivError("the terms before '\\dots' do not follow one pattern", column=col)
     return Node("call", "Sum", (summand, Node("tuple", args=(k, start, upper))), col)
 
@@ -387,6 +386,3 @@ def parse_tex(text, ctx, allow=()):
         raise DerivError("a relation is only allowed in claim_tex", column=node.col)
     return node
 
-
-def looks_like_tex(text):
-    return bool(re.search(r"\\[A-Za-z]", text))

@@ -10,7 +10,7 @@ import random
 from sympy import Indexed, IndexedBase, Integer, Sum, Symbol, lambdify
 from sympy.printing.pycode import PythonCodePrinter
 
-from .calculus import D, free_indices, instantiate, unfold_all
+from .calculus import free_indices, instantiate, unfold_all
 
 SIZE_VALUES = (3, 4, 5)
 MAX_TUPLES = 400  # index tuples per size round; more are sampled
@@ -247,5 +247,3 @@ def holds(cond, env):
     va, vb = a.xreplace(env), b.xreplace(env)
     return (va == vb) if op == "eq" else (va != vb)
 
-
-__all__ = ["Sampler", "D"]
