@@ -257,9 +257,9 @@ class Builder:
         return self.ctx.indices[node.value]
 
 
-def value(ctx, text, allow=(), tex=False):
+def value(ctx, text, allow=(), tex=False, declare=None):
     """(built value, shape): a relation (op, lhs, rhs) or an expression; matrices lowered to
-    their entries at the entry indices of their shape; shape () for a scalar."""
+    their entries at the entry indices of their shape (new ones through declare); shape () for a scalar."""
     if tex:
         from .latex_in import parse_tex
 
@@ -272,9 +272,9 @@ def value(ctx, text, allow=(), tex=False):
         shapes = [v.shape if isinstance(v, MatrixValue) else () for v in (lhs, rhs)]
         if shapes[0] != shapes[1]:
             raise _err(f"the two sides have shapes {mx.show(shapes[0])} and {mx.show(shapes[1])}", node)
-        return (node.kind, mx.lower(lhs, ctx), mx.lower(rhs, ctx)), shapes[0]
+        return (node.kind, mx.lower(lhs, ctx, declare), mx.lower(rhs, ctx, declare)), shapes[0]
     built = builder.build(node)
-    return mx.lower(built, ctx), (built.shape if isinstance(built, MatrixValue) else ())
+    return mx.lower(built, ctx, declare), (built.shape if isinstance(built, MatrixValue) else ())
 
 
 def expression(ctx, text, allow=(), tex=False):

@@ -146,9 +146,10 @@ SCALAR_FUNCTIONS = {
 }
 
 
-def entry_indices(ctx, shape):
+def entry_indices(ctx, shape, declare=None):
     """The free indices a value of this shape stands at: the first declared indices of each size
-    (the next one when a size repeats); an index is declared for a size that has none."""
+    (the next one when a size repeats). A size that has none gets a new index through declare(name,
+    symbol, size), the elaborator's writer; without one that is an error (nothing else writes ctx)."""
     used, out = set(), []
     for size in shape:
         choice = None
@@ -157,6 +158,8 @@ def entry_indices(ctx, shape):
                 choice = sym
                 break
         if choice is None:
+            if declare is None:
+                raise DerivError(f"no declared index runs over 1..{size}: declare one")
             n = 0
             while True:
                 name = f"{str(size).lower()}{n or ''}"
@@ -164,15 +167,14 @@ def entry_indices(ctx, shape):
                     break
                 n += 1
             choice = Symbol(name, integer=True)
-            ctx.indices[name] = choice
-            ctx.ranges[choice] = (Integer(1), size)
+            declare(name, choice, size)
         used.add(choice)
         out.append(choice)
     return tuple(out)
 
 
-def lower(value, ctx):
+def lower(value, ctx, declare=None):
     """A scalar as it is; a matrix or vector as its entry at its entry indices."""
     if isinstance(value, MatrixValue):
-        return value.at(*entry_indices(ctx, value.shape))
+        return value.at(*entry_indices(ctx, value.shape, declare))
     return value

@@ -33,6 +33,29 @@ class Definition:
     line: int = None
 
 
+def _refuse(self, *args, **kwargs):
+    raise TypeError("the symbol table is frozen after elaboration")
+
+
+class _FrozenDict(dict):
+    """A dict that refuses writes (pickles and copies as a plain dict)."""
+
+    __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = _refuse
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
+class _FrozenList(list):
+    """A list that refuses writes (pickles and copies as a plain list)."""
+
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self):
+        return (list, (list(self),))
+
+
 @dataclass
 class Context:
     """Everything a file declares, as SymPy objects, looked up by name."""
@@ -47,7 +70,21 @@ class Context:
     parameters: set = field(default_factory=set)  # indices free in a definition beyond its own: never summed
     shapes: dict = field(default_factory=dict)  # defined name -> shape, for names defined by a matrix expression
     losses: dict = field(default_factory=dict)  # name -> (Symbol, base, shape): L = loss(Z), unspecified
-    claim_shape: tuple = ()  # every step has the claim's shape
+    frozen: bool = False  # set by freeze(): the elaborator wrote everything; nothing is written after it
+
+    def freeze(self):
+        """Make every table read-only: after elaboration nothing may write the symbol table."""
+        for name in ("sizes", "indices", "ranges", "scalars", "arrays", "definitions", "shapes", "losses"):
+            object.__setattr__(self, name, _FrozenDict(getattr(self, name)))
+        object.__setattr__(self, "assumptions", _FrozenList(self.assumptions))
+        object.__setattr__(self, "parameters", frozenset(self.parameters))
+        object.__setattr__(self, "frozen", True)
+        return self
+
+    def __setattr__(self, name, value):
+        if getattr(self, "frozen", False):
+            raise TypeError(f"the symbol table is frozen: cannot set {name}")
+        object.__setattr__(self, name, value)
 
     def loss_of(self, symbol):
         """(base, shape) when symbol is an unspecified loss, else None."""
