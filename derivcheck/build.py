@@ -24,7 +24,8 @@ _UNARY = {
 }
 
 
-MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot")
+MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
+SIZE_FUNCTIONS = ("eye", "ones")  # eye(N), ones(N): built from a size
 
 
 def _err(message, node):
@@ -72,7 +73,7 @@ class Builder:
             if arr.kind == "labels" or any(lo != 1 for lo, _ in arr.axes):
                 raise _err(f"{name} is a {arr.kind}: write an entry such as {name}[i]"
                            + (" or onehot(y)" if arr.kind == "labels" else ""), node)
-            return MatrixValue(tuple(hi for _, hi in arr.axes), lambda *ix: arr.base[ix])
+            return mx.normal(MatrixValue(tuple(hi for _, hi in arr.axes), lambda *ix: arr.base[ix]))
         if name in _UNARY or name in ("D", "Sum", "delta"):
             raise _err(f"{name} is a function: write {name}(...)", node)
         raise _err(f"undeclared name {name!r}", node)
@@ -185,6 +186,13 @@ class Builder:
             if len(args) != 2:
                 raise _err("delta takes two indices: delta(i, j)", node)
             return KroneckerDelta(*(self._integer(a, "a delta argument") for a in args))
+        if name in SIZE_FUNCTIONS:
+            if len(args) != 1:
+                raise _err(f"{name} takes one size: {name}(N)", node)
+            size = self._integer(args[0], f"the size of {name}")
+            if not (size in self.ctx.sizes.values() or (size.is_Integer and size > 0)):
+                raise _err(f"{name} takes a declared size or a positive integer", args[0])
+            return mx.eye(size) if name == "eye" else mx.ones(size)
         if name in MATRIX_FUNCTIONS:
             if len(args) != 1:
                 raise _err(f"{name} takes one argument", node)
@@ -208,18 +216,41 @@ class Builder:
             return mx.sum_rows(value, self.low, node.col)
         if name == "sum_all":
             return mx.sum_all(value, self.low)
+        if name == "trace":
+            return mx.trace(value, self.low, node.col)
+        if name == "diag":
+            return mx.diag(value, node.col)
+        if name == "norm":
+            return mx.norm(value, self.low)
         return mx.softmax_rows(value, self.low, node.col)
 
     def _derivative(self, node):
         if len(node.args) != 2:
             raise _err("D takes two arguments: D(f, x)", node)
-        f = self._scalar(node.args[0], "the f of D(f, x)")
+        f = self.build(node.args[0])
         x = self.build(node.args[1])
-        if isinstance(x, MatrixValue):  # D(L, W): the matrix of D(L, W[r, c])
-            name = node.args[1].value if node.args[1].kind == "name" else None
-            if name is None:
-                raise _err("D(f, X) differentiates by a declared or defined matrix or vector name", node.args[1])
-            return MatrixValue(x.shape, lambda *ix, x=x: D(f, x.at(*ix)))
+        if isinstance(f, MatrixValue) or isinstance(x, MatrixValue):
+            return self._jacobian(f, x, node)
+        return self._partial(f, x, node)
+
+    def _jacobian(self, f, x, node):
+        """D(F, X) of a matrix or vector F or X: entry (F's indices, X's indices) is D(F[..], X[..]);
+        a scalar by a matrix has X's shape, a vector by a vector is the (m, n) Jacobian."""
+        if isinstance(x, MatrixValue) and node.args[1].kind != "name":
+            raise _err("D(f, X) differentiates by a declared or defined matrix or vector name", node.args[1])
+        fs = f.shape if isinstance(f, MatrixValue) else ()
+        xs = x.shape if isinstance(x, MatrixValue) else ()
+        if mx.is_row(fs) or mx.is_row(xs):
+            raise _err("D(F, x) takes column vectors and matrices, not a row", node)
+        if len(fs) + len(xs) > 2:
+            raise _err(f"D(F, X) of shapes {mx.show(fs)} and {mx.show(xs)} would have more than two axes", node)
+        fa = f.at if fs else (lambda: f)
+        xa = x.at if xs else (lambda: x)
+        nf = len(fs)
+        return MatrixValue(fs + xs, lambda *ix: self._partial(fa(*ix[:nf]), xa(*ix[nf:]), node))
+
+    def _partial(self, f, x, node):
+        """D(f, x) of a scalar f by a real name or an entry."""
         if isinstance(x, Indexed):
             arr = self.ctx.array_of(x.base)
             if arr is None and self.ctx.definition_for(x.base) is None:

@@ -8,7 +8,8 @@ from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 FUNCTIONS = frozenset({"exp", "log", "sqrt", "tanh", "sin", "cos", "D", "Sum", "delta", "relu", "step", "sigmoid",
-                       "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss"})
+                       "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss",
+                       "trace", "diag", "norm", "eye", "ones"})
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
 
 

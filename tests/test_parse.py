@@ -52,8 +52,9 @@ def test_calculus_forms():
 @pytest.mark.parametrize("text,message,column", [
     ("x + ", "unexpected end of expression", 5),
     ("x $ 2", "unexpected character '$'", 3),
-    ("z @ W", "@ multiplies two matrices, not (N,) and (N, N)", 3),
-    ("W @ W.T @ z[i]", "@ multiplies two matrices, not (N, N) and a scalar", 9),
+    ("z @ W", "shapes (N,) and (N, N) cannot be multiplied: 1 column against N rows (a vector is a column", 3),
+    ("z @ z", "(vectors are columns: x.T @ y is the inner product", 3),
+    ("W @ W.T @ z[i]", "@ multiplies matrices and vectors, not (N, N) and a scalar", 9),
     ("z[i, j]", "takes 1 index", 1),
     ("D(x)", "D takes two arguments", 1),
     ("D(x, 2)", "needs x to be a real name", 6),

@@ -1,0 +1,86 @@
+"""Vectors as columns: X @ w, w.T @ x, x @ y.T, broadcasting, trace/eye/diag/ones/norm, Jacobians."""
+import numpy as np
+import pytest
+
+from derivcheck.errors import DerivError
+from derivcheck.load import load_text
+from derivcheck.model import REFUTED, VERIFIED
+from derivcheck.runner import run
+
+HEAD = """derivcheck: 1
+name: t
+symbols:
+  N D: size
+  n m: index N
+  d e: index D
+  X: matrix N D
+  A: matrix N N
+  w v: vector D
+  x y: vector N
+  c: matrix N 1
+"""
+
+
+def shape_of(expr):
+    (d,) = load_text(HEAD + f"claim: {expr} == {expr}\nsteps:\n  - {expr}\n")
+    return d
+
+
+@pytest.mark.parametrize("expr,index_form", [
+    ("X @ w", "Sum(X[n, d_1]*w[d_1], (d_1, 1, D))"),
+    ("w.T @ w", "Sum(w[d_1]**2, (d_1, 1, D))"),
+    ("x @ y.T", "x[n]*y[m]"),
+    ("x.T @ A @ x", "Sum(x[n_1]*Sum(A[n_2, n_1]*x[n_2], (n_2, 1, N)), (n_1, 1, N))"),
+    ("1 - y", "1 - y[n]"),
+    ("trace(A)", "Sum(A[n_1, n_1], (n_1, 1, N))"),
+    ("eye(N) @ x", "Sum(KroneckerDelta(n, n_1)*x[n_1], (n_1, 1, N))"),
+    ("ones(N).T @ x", "Sum(x[n_1], (n_1, 1, N))"),
+    ("diag(A)", "A[n, n]"),
+    ("c", "c[n, 1]"),
+    ("c.T @ c", "Sum(c[n_1, 1]**2, (n_1, 1, N))"),
+])
+def test_textbook_vector_forms_lower_to_index_form(expr, index_form):
+    d = shape_of(expr)
+    assert str(d.claim_lhs) == index_form
+
+
+@pytest.mark.parametrize("expr,message", [
+    ("w @ X", "(a vector is a column: write x.T @ A"),
+    ("w @ w", "x.T @ y is the inner product"),
+    ("x + w", "cannot be added"),
+    ("x + y.T", "cannot be added"),
+    ("trace(X)", "trace takes a square matrix"),
+    ("eye(n)", "eye takes a declared size"),
+])
+def test_shape_mistakes_are_errors(expr, message):
+    with pytest.raises(DerivError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        shape_of(expr)
+
+
+def test_textbook_identities_verify(tmp_path):
+    report = run(["tests/data/matrix_vector/lr.deriv.yaml", "tests/data/matrix_vector/m.deriv.yaml"])
+    assert not report.errors
+    verdicts = {r.derivation.name: r.verdict for r in report.results}
+    for name in ("least-squares", "quad-form", "trace-ax", "outer", "jacobian-tanh", "norm-sq"):
+        assert verdicts[name] == VERIFIED, name
+
+
+def test_a_wrong_quadratic_form_gradient_is_refuted(tmp_path):
+    text = (tmp_path / "q.deriv.yaml")
+    text.write_text(HEAD + "claim: D(x.T @ A @ x, x) == 2 * A @ x\nsteps:\n  - D(x.T @ A @ x, x)\n  - 2 * A @ x\n")
+    (result,) = run([str(text)]).results
+    assert result.verdict != VERIFIED
+    assert result.claim.status == REFUTED
+
+
+def test_the_jacobian_of_a_vector_function_matches_numpy():
+    """D(tanh(W @ x), x) as derivcheck lowers it, against numpy finite differences."""
+    (d,) = load_text(HEAD.replace("X: matrix N D", "X: matrix N D\n  W: matrix D N")
+                     + "claim: D(tanh(W @ x), x) == diag(1 - tanh(W @ x)**2) @ W\nsteps:\n  - D(tanh(W @ x), x)\n")
+    assert str(d.claim_lhs).startswith("D(tanh(Sum(W[d, n_")
+    rng = np.random.default_rng(1)
+    W, x = rng.normal(size=(3, 4)), rng.normal(size=4)
+    J = np.diag(1 - np.tanh(W @ x) ** 2) @ W
+    h = 1e-6
+    fd = np.stack([(np.tanh(W @ (x + h * e)) - np.tanh(W @ (x - h * e))) / (2 * h) for e in np.eye(4)], axis=1)
+    assert np.allclose(J, fd, atol=1e-8)
