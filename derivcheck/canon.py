@@ -1,7 +1,8 @@
 """The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
 import itertools
 
-from sympy import Add, Dummy, Integer, KroneckerDelta, Mul, Pow, Product, Sum, Symbol, default_sort_key, exp, expand, fraction, log, together
+from sympy import (Add, Dummy, Indexed, Integer, KroneckerDelta, Mul, Pow, Product, Sum, Symbol, default_sort_key, diff,
+                   exp, expand, fraction, log, together)
 
 from .calculus import D
 
@@ -63,16 +64,46 @@ def _rename(body, limits):
     return Sum(body, *limits)
 
 
-def _split_sum(body, limit):
-    """Σ_k (f + g) = Σ_k f + Σ_k g and factors free of k out of Σ_k, for a normal body."""
+def nonnegative(expr, ctx=None, scope=None, _depth=0):
+    """Whether expr >= 0 follows from the declarations: SymPy's assumptions (sizes are positive
+    integers), then, for an expression linear in an index (or label entry), at both ends of its range.
+
+    ctx supplies the declared ranges (ctx.index_range), scope those of the enclosing sums' indices.
+    """
+    if expr.is_nonnegative is True:
+        return True
+    if ctx is None or _depth > 8:
+        return False
+    for atom in sorted(expr.atoms(Symbol, Indexed), key=default_sort_key):
+        rng = ctx.index_range(atom, scope)
+        if rng is None or atom.is_positive or rng == (atom, atom) or diff(expr, atom).has(atom):
+            continue  # not an index with a range, or not linear in it: its ends say nothing
+        return all(nonnegative(expr.xreplace({atom: end}), ctx, scope, _depth + 1) for end in rng)
+    return False
+
+
+def count(lo, hi, ctx=None, scope=None):
+    """The number of k in lo..hi (Python's convention: 0 when hi < lo) as hi - lo + 1 when
+    hi >= lo - 1 follows from the declarations, else None (the count is not known in closed form)."""
+    n = hi - lo + 1
+    return n if nonnegative(n, ctx, scope) else None
+
+
+def _split_sum(body, limit, ctx=None, scope=None):
+    """Σ_k (f + g) = Σ_k f + Σ_k g and factors free of k out of Σ_k, for a normal body.
+
+    A k-free term t becomes t·(hi - lo + 1) only when that count is known to be >= 0 (see count);
+    otherwise t·Σ_k 1 stays, so an empty range is never counted as hi - lo + 1 < 0 (Karr's convention).
+    """
     k, lo, hi = limit
+    n = count(lo, hi, ctx, scope)
     out = []
     for term in Add.make_args(_expand(body)):
         const, dep = [], []
         for factor in Mul.make_args(term):
             (dep if factor.has(k) else const).append(factor)
         if not dep:
-            out.append(Mul(*const) * (hi - lo + 1))
+            out.append(Mul(*const) * (n if n is not None else canonical_bound(Sum(Integer(1), (k, lo, hi)))))
         else:
             out.append(Mul(*const) * canonical_bound(Sum(Mul(*dep), (k, lo, hi))))
     return Add(*out)
@@ -106,16 +137,25 @@ def positive(expr):
     return False
 
 
-def normal(expr):
-    """The structural normal form: applied leaves-first to every node."""
+def normal(expr, ctx=None, scope=None):
+    """The structural normal form: applied leaves-first to every node.
+
+    ctx (the declarations) and scope (the ranges of enclosing sums' indices) decide which
+    counts hi - lo + 1 are known to be >= 0; without them only SymPy's assumptions are used.
+    """
     if not expr.args:
         return expr
     if isinstance(expr, Sum):  # Sum(f, L1, L2) is Σ_L2 Σ_L1 f: split from the innermost limit out
-        body = normal(expr.function)
-        for limit in expr.limits:
-            body = _split_sum(body, limit)
+        scope = dict(scope or {})
+        outer = [dict(scope)]
+        for k, lo, hi in reversed(expr.limits):  # limit p may use the indices of limits p+1.. (outer)
+            scope[k] = (lo, hi)
+            outer.insert(0, dict(scope))
+        body = normal(expr.function, ctx, scope)
+        for pos, limit in enumerate(expr.limits):
+            body = _split_sum(body, limit, ctx, outer[pos + 1])
         return body
-    args = [normal(a) for a in expr.args]
+    args = [normal(a, ctx, scope) for a in expr.args]
     node = expr.func(*args) if tuple(args) != expr.args else expr
     if isinstance(node, D):
         f, x = node.args
@@ -144,14 +184,17 @@ def _guard(expr):
             raise TooLarge(f"expanding {p} would give too many terms")
 
 
-def equal(a, b):
-    """Whether a - b normalises to 0 (a sound test: True only for an identity)."""
+def equal(a, b, ctx=None):
+    """Whether a - b normalises to 0 (a sound test: True only for an identity).
+
+    ctx, the declarations, lets counts of sums over ranges such as i..N be used (see count).
+    """
     if a == b:
         return True
     _guard(a)
     _guard(b)
-    diff = normal(a) - normal(b)
-    if diff == 0:
+    delta = normal(a, ctx) - normal(b, ctx)
+    if delta == 0:
         return True
-    num, _ = fraction(together(_expand(diff)))
+    num, _ = fraction(together(_expand(delta)))
     return _expand(num) == Integer(0)

@@ -51,10 +51,10 @@ def rewrite(expr, rules, env):
 def proves(a, b, rules, env):
     """Whether rules (and algebra) bring a and b to one normal form."""
     ra, rb = rewrite(a, rules, env), rewrite(b, rules, env)
-    if canon.equal(ra, rb):
+    if canon.equal(ra, rb, env.ctx):
         return True
-    na, nb = rewrite(canon.normal(ra), rules, env), rewrite(canon.normal(rb), rules, env)
-    return canon.equal(na, nb)
+    na, nb = rewrite(canon.normal(ra, env.ctx), rules, env), rewrite(canon.normal(rb, env.ctx), rules, env)
+    return canon.equal(na, nb, env.ctx)
 
 
 def _try(a, b, rules, ctx, conditions):
@@ -248,7 +248,7 @@ class _Replay:
                            f"checked numerically with a random smooth loss; {evidence}", samples=samples)
         try:
             lhs, rhs = (self._sympy_form(e) for e in (d.claim_lhs, d.claim_rhs))
-            ok = canon.equal(lhs, rhs)
+            ok = canon.equal(lhs, rhs, self.ctx)
         except (canon.TooLarge, RecursionError, TypeError, ValueError):
             ok = False
         if ok:
@@ -263,7 +263,7 @@ class _Replay:
         expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
         expr = unfold_all(expr, self.ctx)  # ... until the derivative is taken
         expr = rewrite(expr, facts, env)
-        return rewrite(canon.normal(expr), facts, env)
+        return rewrite(canon.normal(expr, self.ctx), facts, env)
 
 
 def _evidence(samples, dev):
