@@ -4,14 +4,14 @@ import hashlib
 
 from sympy import Integer, diff, srepr
 
-from . import __version__, canon
-from .calculus import D, bottom_up, free_indices, unfold_all
+from . import __version__, canon, cases
+from .calculus import D, bottom_up, unfold_all
 from .model import (
     MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
 from .lemmas import lemma_rule
-from .spotcheck import Sampler, holds
+from .spotcheck import Sampler
 from .rulebase import Env
 from .rules import BY_NAME, RULES, lookup
 from .verdict import decide
@@ -166,21 +166,9 @@ class _Replay:
         return ends
 
     def coverage(self, entry, conditions):
-        """Exactly one case condition must hold for every index tuple."""
-        conds = [c.condition for c in entry.cases]
-        idx = set()
-        for _, x, y in conds:
-            idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
-        for sizes, _ in self.sampler.rounds:
-            for env in self.sampler.tuples(idx, sizes, conditions):
-                held = [c for c in conds if holds(c, env)]
-                if len(held) != 1:
-                    names = {s.name: v for s, v in sorted(env.items(), key=lambda kv: kv[0].name)}
-                    msg = "no case condition holds" if not held else "more than one case condition holds"
-                    counter = {"sizes": {s.name: v for s, v in sizes.items()}, "indices": names}
-                    self.checks.append(Check("cases", entry.line, Outcome(REFUTED, f"{msg} at {names}", counterexample=counter)))
-                    return
-        self.checks.append(Check("cases", entry.line, Outcome(PROVED, "the case conditions cover every index tuple once")))
+        """Exactly one case condition holds at every assignment (under the enclosing cases), decided for every size."""
+        outcome = cases.decide([c.condition for c in entry.cases], conditions, self.ctx)
+        self.checks.append(Check("cases", entry.line, outcome))
 
     def endpoints(self, start, ends):
         d = self.deriv
