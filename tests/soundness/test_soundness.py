@@ -1,0 +1,130 @@
+"""The soundness suite: adversarial derivations must not verify, true ones must verify, every link proved.
+
+Each file in cases/ opens with comments naming its class, what it attacks and what is expected:
+  # class: karr-empty-sum
+  # attacks: ...
+  # expect: rejected | refuted | error | verified
+  # target: name        (optional: only this derivation of the file is judged)
+  # strict: no          (optional, verified cases: judge without --strict)
+rejected: not verified (or unreadable, exit 2); refuted: not verified with a numeric counterexample
+somewhere (claim, link or check); error: unreadable (exit 2); verified: verified under --strict with
+every link `proved` and the claim not refuted.
+"""
+import re
+from pathlib import Path
+
+import pytest
+
+from derivcheck.model import PROVED, REFUTED, VERIFIED
+from derivcheck.runner import run
+
+CASES = Path(__file__).parent / "cases"
+EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
+
+# Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
+KNOWN = {
+    "assume-false-at-n1": "assumption-tolerance: sizes 1, 2 never sampled — num (sampling) / cases (assumptions as hypotheses)",
+    "assume-only-small-n": "assumption-tolerance: false only for N >= 6, sampled at 3..5 — num / cases",
+    "assume-relative-large": "assumption-tolerance: relative 1e-7 error accepted as equality — cases (unproved assume is a hypothesis)",
+    "assume-tiny": "assumption-tolerance: absolute 1e-8 tolerance — num / cases",
+    "blind-absent-entry": "blinding-absent-entry: zero samples count as proved; z[6] absent at N <= 5 — num (+ rules for the capture)",
+    "blind-name-builtins": "blinding-user-names: a scalar named builtins crashes the numeric code (AttributeError escapes run) — num",
+    "blind-name-range": "blinding-user-names: a scalar named range gives zero samples — num",
+    "blind-tiny-factor-exp": "blinding-tiny-factor: exp(-50) below the absolute tolerance — num (+ rules for the capture)",
+    "blind-tiny-factor-power": "blinding-tiny-factor: 1e-12 below the absolute tolerance — num (+ rules)",
+    "capture-delta-cases-bound": "capture-delta-cases: delta of a bound index set to 1 — cases (delta_cases)",
+    "capture-delta-cases-rename": "capture-delta-cases: j -> i renamed inside a Sum over i — cases (delta_cases)",
+    "capture-delta-sift-blinded": "capture-delta-sift: k -> j under an inner Sum binding j — rules (delta_sift) / num (blinding)",
+    "cases-gap-at-six": "cases-coverage: coverage sampled at N = 3..5 — cases",
+    "cases-gap-large-size": "cases-coverage: a size case N != 7 / N == 8 — cases",
+    "karr-const-sum": "karr-empty-sum: count hi - lo + 1 without hi >= lo - 1 — rules (canon) / num (sizes 1, 2)",
+    "karr-count-minus-two": "karr-empty-sum — rules (canon) / num",
+    "karr-split-off-first": "karr-empty-sum — rules (canon) / num",
+    "latex-arcsin": "latex-misreading: \\sin^{-1} read as 1/sin — latex",
+    "latex-exp-squared": "latex-misreading: \\exp(x)^2 read as exp(x**2) — latex",
+    "latex-leibniz-d": "latex-misreading: \\frac{d}{dx} with a declared d — latex",
+    "latex-tanh-squared": "latex-misreading: \\tanh(z)^2 read as tanh(z**2) — latex",
+    "lemma-loss-ignored": "lemma-compatibility: losses not compared — rules (lemmas)",
+    "lemma-rhs-only-index": "lemma-compatibility: a free index only on the lemma's right side keeps no range — rules (lemmas)",
+    "true-cases-label": "cases-coverage (true refuted): labels not substituted in the case test — cases",
+    "true-cases-size": "cases-coverage (true refuted): sizes not substituted in the case test — cases",
+    "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
+    "true-hessian": "bad-refutation: nested finite differences (and no symbolic proof of the first link) — num / rules",
+    "true-high-frequency": "bad-refutation: finite-difference step too large for sin(100000 x) — num",
+    "true-latex-exp-squared": "latex-misreading (true refuted): \\exp(x)^2 read as exp(x**2) — latex",
+    "true-log-real": "bad-refutation: NaN at x < 0 counted as a counterexample — num",
+    "unbounded-power-tower": "unbounded-work: (9**999)**999 computed at load, ValueError traceback in lambdify — cache (build.py size guards)",
+}
+
+
+def header(path):
+    """The `# key: value` comments at the top of a case file."""
+    meta = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"#\s*([a-z]+):\s*(.*)", line)
+        if not m:
+            if line.startswith("#"):
+                continue
+            break
+        meta[m.group(1)] = m.group(2).strip()
+    return meta
+
+
+def case_files():
+    return sorted(p for p in CASES.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def params():
+    out = []
+    for path in case_files():
+        stem = path.name.split(".")[0]
+        marks = [pytest.mark.xfail(strict=False, reason=KNOWN[stem])] if stem in KNOWN else []
+        out.append(pytest.param(path, id=stem, marks=marks))
+    return out
+
+
+def _counterexamples(result):
+    outcomes = [result.claim] + [sr.outcome for sr in result.steps] + [c.outcome for c in result.checks]
+    return [o for o in outcomes if o.status == REFUTED and o.counterexample]
+
+
+@pytest.mark.parametrize("path", params())
+def test_case(path):
+    meta = header(path)
+    expect = meta.get("expect")
+    assert expect in EXPECTATIONS, f"{path.name}: `# expect:` must be one of {sorted(EXPECTATIONS)}"
+    assert meta.get("class") and meta.get("attacks"), f"{path.name}: name its class and what it attacks"
+    strict = expect == "verified" and meta.get("strict", "yes") != "no"
+    report = run([str(path)], strict=strict, cache=None)
+    results = [r for r in report.results if meta.get("target") in (None, r.derivation.name)]
+    if expect == "error":
+        assert report.errors, "expected the file to be refused as unreadable (exit 2)"
+        assert not any(r.verdict == VERIFIED for r in results)
+        return
+    if expect == "verified":
+        assert not report.errors, [str(e) for e in report.errors]
+        assert results
+        for r in results:
+            bad = [(sr.step.line, sr.outcome.status, sr.outcome.message) for sr in r.steps if sr.outcome.status != PROVED]
+            assert not bad, bad
+            assert r.claim.status != REFUTED, r.claim.message
+            assert r.verdict == VERIFIED, [(c.kind, c.outcome.status, c.outcome.message) for c in r.checks]
+        return
+    # rejected / refuted: a false derivation is never VERIFIED
+    assert report.errors or results, "nothing was checked"
+    verified = [r.derivation.name for r in results if r.verdict == VERIFIED]
+    assert not verified, f"VERIFIED a false derivation: {verified}"
+    if expect == "refuted":
+        assert results and all(_counterexamples(r) for r in results), "expected a numeric counterexample"
+
+
+def test_enough_cases():
+    """Issue 10 asks for at least 40 adversarial derivations and 15 true ones."""
+    kinds = [header(p).get("expect") for p in case_files()]
+    assert sum(k != "verified" for k in kinds) >= 40
+    assert sum(k == "verified" for k in kinds) >= 15
+
+
+def test_known_names_real_cases():
+    stems = {p.name.split(".")[0] for p in case_files()}
+    assert set(KNOWN) <= stems, set(KNOWN) - stems
