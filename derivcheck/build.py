@@ -5,6 +5,7 @@ import sympy
 from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Sum, Symbol
 
 from . import matrices as mx
+from . import vocabulary
 from .calculus import D
 from .errors import DerivError
 from .matrices import MatrixValue
@@ -13,16 +14,6 @@ from .parse import parse
 MAX_NUMBER_DIGITS = 40
 MAX_SUM_TERMS = 10**6  # a Sum over explicit bounds wider than this is refused
 MAX_NUMERIC_EXPONENT = 1000
-
-_UNARY = {
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
-    "tanh": sympy.tanh,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-}
-
 
 MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
 SIZE_FUNCTIONS = ("eye", "ones")  # eye(N), ones(N): built from a size
@@ -74,7 +65,9 @@ class Builder:
                 raise _err(f"{name} is a {arr.kind}: write an entry such as {name}[i]"
                            + (" or onehot(y)" if arr.kind == "labels" else ""), node)
             return mx.normal(MatrixValue(tuple(hi for _, hi in arr.axes), lambda *ix: arr.base[ix]))
-        if name in _UNARY or name in ("D", "Sum", "delta"):
+        if name in vocabulary.CONSTANTS:
+            return vocabulary.CONSTANTS[name]
+        if name in vocabulary.BY_NAME or name in vocabulary.OTHER:
             raise _err(f"{name} is a function: write {name}(...)", node)
         raise _err(f"undeclared name {name!r}", node)
 
@@ -172,7 +165,7 @@ class Builder:
     # -- functions -------------------------------------------------------
     def _call(self, node):
         name, args = node.value, node.args
-        unary = _UNARY.get(name) or mx.SCALAR_FUNCTIONS.get(name)
+        unary = vocabulary.BY_NAME[name].build if name in vocabulary.BY_NAME else None
         if unary is not None:
             if len(args) != 1:
                 raise _err(f"{name} takes one argument", node)
@@ -182,6 +175,11 @@ class Builder:
             return self._derivative(node)
         if name == "Sum":
             return self._sum(node)
+        if name == "max":
+            if len(args) != 2:
+                raise _err("max takes two arguments: max(a, b)", node)
+            a, b = (self._scalar(a, "an argument of max") for a in args)
+            return sympy.Max(a, b)
         if name == "delta":
             if len(args) != 2:
                 raise _err("delta takes two indices: delta(i, j)", node)

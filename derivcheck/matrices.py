@@ -1,7 +1,7 @@
 """Matrix expressions (X @ W + b, A.T, elementwise f) lowered to index notation, shapes checked."""
 from dataclasses import dataclass
 
-from sympy import Heaviside, Integer, KroneckerDelta, Max, Sum, Symbol, exp, sqrt
+from sympy import Integer, KroneckerDelta, Sum, Symbol, exp, sqrt
 
 from .errors import DerivError
 
@@ -225,11 +225,6 @@ def norm(m, low):
     return sqrt(out)
 
 
-SCALAR_FUNCTIONS = {
-    "relu": lambda u: Max(u, 0),
-    "step": lambda u: Heaviside(u),  # relu's derivative
-    "sigmoid": lambda u: 1 / (1 + exp(-u)),
-}
 
 
 def entry_indices(ctx, shape, declare=None):

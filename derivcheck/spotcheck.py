@@ -10,8 +10,10 @@ import random
 from sympy import Indexed, IndexedBase, Integer, Sum, Symbol, lambdify
 from sympy.printing.pycode import PythonCodePrinter
 
+from .vocabulary import FUNCTIONS as _VOCABULARY
 from .calculus import free_indices, instantiate, unfold_all
 
+NUMERIC = {f.name: f.numeric for f in _VOCABULARY}  # the printer prints unknown functions by name
 SIZE_VALUES = (3, 4, 5)
 MAX_TUPLES = 400  # index tuples per size round; more are sampled
 RTOL, ATOL = 1e-6, 1e-8
@@ -144,7 +146,7 @@ class Sampler:
             fn = lambdify(
                 self.args,
                 body,
-                modules=[{"_fd": _fd, "_fd_scalar": _fd_scalar}, "math"],
+                modules=[{"_fd": _fd, "_fd_scalar": _fd_scalar, **NUMERIC}, "math"],
                 printer=printer,
                 dummify=False,
                 cse=False,

@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from . import vocabulary
 from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-FUNCTIONS = frozenset({"exp", "log", "sqrt", "tanh", "sin", "cos", "D", "Sum", "delta", "relu", "step", "sigmoid",
-                       "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss",
-                       "trace", "diag", "norm", "eye", "ones"})
+FUNCTIONS = frozenset(set(vocabulary.BY_NAME) | set(vocabulary.OTHER) | set(vocabulary.CONSTANTS) | {
+    "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss", "trace", "diag", "norm", "eye", "ones"})
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
 
 

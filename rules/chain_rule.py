@@ -1,16 +1,9 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
-from sympy import Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol, cos, exp, log, sin, tanh
+from sympy import Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
 
 from derivcheck.calculus import D, depends, fresh_index, unfold_except, variable_base
 from derivcheck.rulebase import Rule
-
-OUTER = {
-    exp: lambda u: exp(u),
-    log: lambda u: 1 / u,
-    tanh: lambda u: 1 - tanh(u) ** 2,
-    sin: lambda u: cos(u),
-    cos: lambda u: -sin(u),
-}
+from derivcheck.vocabulary import derivative
 
 
 def _nearest_first(f, ctx):
@@ -89,15 +82,20 @@ def transform(node, env, scope):
     if not isinstance(node, D):
         return node
     f, x = node.args
-    if type(f) in OUTER:
-        (u,) = f.args
-        if f.func is log:
-            env.note("chain_rule", f"{u} > 0")
-        return OUTER[type(f)](u) * D(u, x)
+    outer = derivative(f)  # F(u) of the function table: F'(u) D(u, x)
+    if outer is not None:
+        (u,), (fprime, condition) = f.args, outer
+        if condition:
+            env.note("chain_rule", condition)
+        return fprime * D(u, x)
     if isinstance(f, Max) and len(f.args) == 2 and 0 in f.args:  # relu
         u = f.args[0] if f.args[1] == 0 else f.args[1]
         env.note("chain_rule", f"{u} ≠ 0 (relu is not differentiable at 0)")
         return Heaviside(u) * D(u, x)
+    if isinstance(f, Max) and len(f.args) == 2:  # max(a, b): the larger one's derivative
+        a, b = f.args
+        env.note("chain_rule", f"{a} ≠ {b} (max is not differentiable where they meet)")
+        return Heaviside(a - b) * D(a, x) + Heaviside(b - a) * D(b, x)
     if isinstance(f, Pow) and not depends(f.args[1], x, env.ctx):
         u, n = f.args
         return n * u ** (n - 1) * D(u, x)
@@ -110,7 +108,8 @@ RULE = Rule(
     summary="D(F(u), x) = F'(u) D(u, x); over an index: D(L, z_m) = Σ_n D(L, p_n) D(p_n, z_m)",
     statement=r"\frac{\partial F(u)}{\partial x} = F'(u)\,\frac{\partial u}{\partial x},\quad "
     r"\frac{\partial L}{\partial z_m} = \sum_n \frac{\partial L}{\partial p_n}\frac{\partial p_n}{\partial z_m}",
-    side_conditions=("F is exp, log (u > 0), tanh, sin, cos, relu (u ≠ 0) or a constant power",
+    side_conditions=("F is a function of derivcheck's table (derivcheck/vocabulary.py: exp, log (u > 0), trig, "
+                     "hyperbolic, inverse trig (|u| < 1), erf, abs (u ≠ 0)), relu (u ≠ 0) or a constant power",
                      "over an index: L depends on z only through the defined p (no direct z)"),
     aliases=("chain rule", "multivariable chain rule", "chain rule over an index"),
     examples=(

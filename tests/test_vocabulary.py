@@ -1,0 +1,45 @@
+"""The one function table: each entry's derivative, numeric form and SymPy form agree."""
+import math
+
+import pytest
+import sympy
+
+from derivcheck import vocabulary
+from derivcheck.model import VERIFIED
+from derivcheck.runner import run
+from derivcheck.symbols import FUNCTIONS
+
+U = sympy.Symbol("u", real=True)
+POINTS = (-0.7, 0.3, 0.9)  # inside every function's domain
+
+
+@pytest.mark.parametrize("entry", [f for f in vocabulary.FUNCTIONS if f.derivative], ids=lambda f: f.name)
+def test_each_derivative_is_sympys(entry):
+    expr = entry.build(U)
+    for point in POINTS:
+        ours = float(entry.derivative(U).subs(U, point))
+        theirs = float(sympy.diff(expr, U).subs(U, point))
+        assert math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-15), entry.name
+
+
+@pytest.mark.parametrize("entry", vocabulary.FUNCTIONS, ids=lambda f: f.name)
+def test_each_numeric_form_is_the_sympy_form(entry):
+    for point in POINTS:
+        exact = sympy.N(entry.build(sympy.Float(point)), 20)
+        try:
+            value = entry.numeric(point)
+        except ValueError:  # outside the real domain: so is SymPy's value
+            assert not exact.is_real
+            continue
+        assert math.isclose(value, float(exact), rel_tol=1e-12, abs_tol=1e-15), entry.name
+
+
+def test_every_function_name_is_reserved():
+    assert set(vocabulary.BY_NAME) <= FUNCTIONS
+    assert "pi" in FUNCTIONS and "max" in FUNCTIONS
+
+
+def test_new_functions_verify_and_a_wrong_derivative_is_refuted():
+    report = run(["tests/data/functions.deriv.yaml"])
+    verdicts = {r.derivation.name: r.verdict for r in report.results}
+    assert verdicts == {"fns": VERIFIED, "fns-wrong": "not verified", "absmax": VERIFIED}
