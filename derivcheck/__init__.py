@@ -2,6 +2,7 @@
 import os
 
 __version__ = "0.1.0"
+__all__ = ["verify", "check", "numeric", "__version__"]
 
 # In a source checkout the rule catalogue sits in ../rules; installed, it is derivcheck/rules.
 _here = os.path.dirname(__file__)
@@ -9,9 +10,10 @@ if not os.path.isdir(os.path.join(_here, "rules")) and os.path.isfile(os.path.jo
     __path__.append(os.path.join(_here, os.pardir))  # noqa: F821 - package __path__
 
 
-def numeric(target, name=None):
-    """The lambdified numeric functions of a derivation (a built-in name or a file), as a module
-    with one function per expression and per definition, and spot_check(seed=0) -> bool."""
-    from .emit import numeric as _numeric
+def __getattr__(name):
+    """verify, check and numeric come from derivcheck.api, imported on first use (import stays fast)."""
+    if name in ("verify", "check", "numeric"):
+        from . import api
 
-    return _numeric(target, name)
+        return getattr(api, name)
+    raise AttributeError(f"module 'derivcheck' has no attribute {name!r}")

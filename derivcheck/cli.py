@@ -1,12 +1,16 @@
-"""The click layer: parse options, resolve targets, call the engine, report, set the exit code."""
+"""The click layer: options (flags over [tool.derivcheck]), targets, the runner, reporters, exit codes."""
 import sys
 
 import click
 
 from . import __version__
 from .model import VERIFIED
+from .report import REGISTRY
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+FORMAT_HELP = "; ".join(f"{name}: {what}" for name, (_, what) in REGISTRY.items())
+DEFAULTS = {"seed": 0, "timeout": 10.0, "strict": False, "jobs": 1, "format": "text", "color": "auto", "paths": [],
+            "exclude": []}
 
 
 def _exit_code(report):
@@ -20,6 +24,84 @@ def _print_errors(report):
         click.echo(f"{exc}", err=True)
 
 
+def _fail(message):
+    click.echo(f"derivcheck: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _settings(flags):
+    """The options of this run: a flag given on the command line, else [tool.derivcheck], else the default."""
+    from . import config
+    from .errors import DerivError
+
+    try:
+        found, _ = config.load()
+    except DerivError as exc:
+        _fail(str(exc))
+    out = dict(DEFAULTS)
+    out.update(found)
+    out.update({k: v for k, v in flags.items() if v is not None})
+    if out["format"] not in REGISTRY:
+        _fail(f"unknown format {out['format']!r} in [tool.derivcheck] (choose from {', '.join(REGISTRY)})")
+    return out
+
+
+def _targets(targets, settings):
+    """The command line's targets, else the configured paths; folders expanded when patterns exclude files."""
+    from . import config
+    from .runner import resolve
+
+    targets = list(targets) or settings["paths"]
+    if not targets:
+        _fail("no TARGET given and no `paths` in [tool.derivcheck] of a pyproject.toml")
+    if not settings["exclude"]:
+        return targets
+    paths, errors = resolve(targets)
+    kept = [str(p) for p in paths if not config.excluded(p, settings["exclude"])]
+    return kept + [e.file for e in errors]
+
+
+def _run(targets, settings, cache):
+    from .report.progress import Progress
+    from .runner import run
+
+    progress = Progress()
+    try:
+        return run(targets, strict=settings["strict"], seed=settings["seed"], timeout=settings["timeout"],
+                   jobs=settings["jobs"], cache=cache, progress=progress)
+    finally:
+        progress.close()
+
+
+def _render(report, fmt, output, color, **options):
+    """fmt to output (a file) with the text report on the terminal, or fmt to the terminal."""
+    from .report import render
+    from .report.text import use_color
+
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            render(fmt, report, f, color=False, **options)
+    if not output or fmt != "text":
+        shown = fmt if not output else "text"
+        if shown == "text":
+            options.setdefault("width", _width())
+        render(shown, report, sys.stdout, color=use_color(sys.stdout, color), **options)
+
+
+def _width():
+    from .report.text import terminal_width
+
+    return terminal_width(sys.stdout)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(tuple(REGISTRY)), default=None,
+                             help=f"Report format (default text). {FORMAT_HELP}.")
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                             help="Write the report in --format to FILE; the terminal shows the text report.")
+color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default=None,
+                            help="Colour: auto (a terminal; FORCE_COLOR and NO_COLOR are honoured), always, never.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="derivcheck")
 def main():
@@ -27,26 +109,32 @@ def main():
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "latex"]), default="text",
-              show_default=True)
-@click.option("--strict", is_flag=True, help="Every link must be proved by the rules it names.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric spot checks.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
-              help="Seconds one link may take before it is stopped and reported unproved (0: no limit).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Derivations verified in parallel processes.")
+@click.argument("targets", nargs=-1)
+@format_option
+@output_option
+@click.option("-q", "--quiet", is_flag=True, help="Only the derivations that fail, and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Every link of every derivation (the full trace).")
+@color_option
+@click.option("--strict/--no-strict", default=None, help="Every link must be proved by the rules it names.")
+@click.option("--seed", type=int, default=None, help="Seed of the numeric spot checks (default 0).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds one link may take before it is stopped and reported unproved (default 10; 0: no limit).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Derivations verified in parallel processes (default 1).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of checked links.")
-def verify(targets, fmt, strict, seed, timeout, jobs, no_cache):
-    """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them."""
+def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, jobs, no_cache):
+    """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them (default: `paths` of
+    [tool.derivcheck] in pyproject.toml)."""
     from .cache import LinkCache
-    from .report import render
-    from .runner import run
+    from .report.text import NORMAL, QUIET, VERBOSE
 
-    cache = None if no_cache else LinkCache()
-    report = run(targets, strict=strict, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    if quiet and verbose:
+        _fail("choose one of --quiet and --verbose")
+    settings = _settings(dict(format=fmt, color=color, strict=strict, seed=seed, timeout=timeout, jobs=jobs))
+    report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache())
     _print_errors(report)
-    render(fmt, report, sys.stdout)
+    verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL
+    _render(report, settings["format"], output, settings["color"], verbosity=verbosity)
     sys.exit(_exit_code(report))
 
 
@@ -77,18 +165,18 @@ def rules():
 
 @main.command()
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown"]), default="text", show_default=True,
-              help="latex: a complete amsmath document; markdown: $$ blocks that GitHub renders.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True)
-def trace(target, fmt, seed, timeout):
+@format_option
+@output_option
+@color_option
+@click.option("--seed", type=int, default=None)
+@click.option("--timeout", type=click.FloatRange(min=0), default=None)
+def trace(target, fmt, output, color, seed, timeout):
     """Print the proof trace of TARGET: every link, its rules and their side conditions."""
-    from .report import render
-    from .runner import run
-
-    report = run([target], seed=seed, timeout=timeout)
+    settings = _settings(dict(color=color, seed=seed, timeout=timeout))
+    settings["format"] = fmt or "text"  # the configured format is for verify
+    report = _run([target], dict(settings, strict=False), None)
     _print_errors(report)
-    render(fmt, report, sys.stdout, trace=True)
+    _render(report, settings["format"], output, settings["color"], trace=True)
     sys.exit(_exit_code(report))
 
 
@@ -99,16 +187,12 @@ def trace(target, fmt, seed, timeout):
 @click.option("-n", "--name", help="The derivation, when TARGET holds several.")
 def emit(target, output, name):
     """Write a standalone numpy module for TARGET: a function per expression, and spot_check()."""
-    from .emit import choose, module_source
+    from .api import load_one
+    from .emit import module_source
     from .errors import DerivError
-    from .load import load_file
-    from .runner import resolve
 
-    paths, errors = resolve([target])
     try:
-        if errors:
-            raise errors[0]
-        deriv = choose([d for p in paths for d in load_file(p)], name)
+        deriv = load_one(target, name)
         source = module_source(deriv)
     except DerivError as exc:
         click.echo(str(exc), err=True)

@@ -8,7 +8,7 @@ from sympy import Symbol
 from . import __version__
 from .calculus import free_indices, instantiate, unfold_all
 from .errors import DerivError
-from .model import Cases
+from .model import links
 from .spotcheck import _FDPrinter
 
 TEMPLATE = '''"""Numeric functions for the derivation {name!r}, emitted by derivcheck {version}.
@@ -143,22 +143,6 @@ def _bound(expr, sizes):
     return f"lambda s: int({named})"
 
 
-def _links(entries, ends, conds, out):
-    """(previous index, index, conditions) of every link, cases included."""
-    for entry in entries:
-        if isinstance(entry, Cases):
-            new_ends = []
-            for case in entry.cases:
-                inner = conds + (case.condition,)
-                new_ends += _links(case.steps, [(e, inner) for e, _ in ends], inner, out)
-            ends = new_ends
-            continue
-        for prev, c in ends:
-            out.append((prev, entry, c))
-        ends = [(entry, conds)]
-    return ends
-
-
 def module_source(deriv):
     """The text of a standalone module for deriv (see TEMPLATE)."""
     ctx = deriv.ctx
@@ -187,11 +171,8 @@ def module_source(deriv):
         chain.append(f"({step.index}, {step.line}, step_{step.index})")
     functions.append(function("claim_lhs", deriv.claim_lhs, f"the claim's left side: {deriv.claim_lhs}"))
     functions.append(function("claim_rhs", deriv.claim_rhs, f"the claim's right side: {deriv.claim_rhs}"))
-    links = []
-    first = deriv.chain[0]
-    _links(deriv.chain[1:], [(first, ())], (), links)
     link_rows = []
-    for prev, step, conds in links:
+    for prev, step, conds in links(deriv.chain):
         free = sorted(s.name for s in free_indices(unfold_all(prev.expr, ctx), index_set)
                       | free_indices(unfold_all(step.expr, ctx), index_set)
                       | {x for _, a, b in conds for x in (a.free_symbols | b.free_symbols) if x in index_set})
@@ -212,29 +193,6 @@ def module_source(deriv):
         chain="[" + ", ".join(chain) + "]", links="[" + ", ".join(link_rows) + "]",
         claim_lhs="claim_lhs", claim_rhs="claim_rhs", claim_free=tuple(claim_free), signature_list=signature,
     )
-
-
-def choose(derivations, name=None):
-    """The one derivation of a target (or the one called name)."""
-    if name is not None:
-        found = [d for d in derivations if name in (d.name,) + d.aliases]
-    else:
-        found = derivations
-    if len(found) != 1:
-        names = ", ".join(d.name for d in derivations)
-        raise DerivError(f"choose one derivation with --name ({names})" if found else f"no derivation {name!r} here")
-    return found[0]
-
-
-def numeric(target, name=None):
-    """The emitted module of target (a built-in name or a file), imported: its functions and spot_check."""
-    from .load import load_file
-    from .runner import resolve
-
-    paths, errors = resolve([target])
-    if errors:
-        raise errors[0]
-    return load_module(module_source(choose([d for p in paths for d in load_file(p)], name)))
 
 
 def load_module(source, name="derivcheck_emitted"):

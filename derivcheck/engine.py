@@ -14,7 +14,7 @@ from .lemmas import lemma_rule
 from .spotcheck import Sampler
 from .rulebase import Env
 from .rules import BY_NAME, RULES, lookup
-from .verdict import decide
+from .verdict import decide, first_failure
 
 MAX_PASSES = 40
 ALGEBRA = BY_NAME["algebra"]
@@ -288,6 +288,7 @@ def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None,
     claim = run.claim()
     result = DerivationResult(deriv, "", claim, run.steps, run.checks, strict)
     result.verdict = decide(result)
+    result.failure = first_failure(result)
     return result
 
 

@@ -22,6 +22,7 @@ class Step:
     note: str = None
     rules_line: int = None  # the line of `by`
     tex: bool = False  # written in LaTeX (`tex:`): reports show the parsed form too
+    column: int = None  # the column of the expression in its file, when the reader knows it
 
 
 @dataclass
@@ -59,18 +60,52 @@ class Derivation:
 
     def steps(self):
         """Every Step in file order, cases included."""
-        out = []
+        return [item.step for item in walk(self.chain) if isinstance(item, Link)]
 
-        def walk(entries):
-            for e in entries:
-                if isinstance(e, Cases):
-                    for c in e.cases:
-                        walk(c.steps)
-                else:
-                    out.append(e)
 
-        walk(self.chain)
-        return out
+@dataclass(frozen=True)
+class Link:
+    """A step met by walk(): the ends it follows ((Step, conditions) each; none for the start)."""
+
+    step: Step
+    prev: tuple
+    conditions: tuple
+    depth: int
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """The start of one case met by walk(): its conditions so far and its nesting depth."""
+
+    case: Case
+    conditions: tuple
+    depth: int
+
+
+def walk(chain):
+    """THE chain walker: CaseEntry and Link items in file order; after a `cases` entry the next
+    step follows the last step of every case (a merge), each under its case's conditions."""
+
+    def go(entries, ends, conds, depth):
+        for entry in entries:
+            if isinstance(entry, Cases):
+                new_ends = []
+                for case in entry.cases:
+                    inner = conds + (case.condition,)
+                    yield CaseEntry(case, inner, depth)
+                    new_ends += yield from go(case.steps, [(e, inner) for e, _ in ends], inner, depth + 1)
+                ends = new_ends
+                continue
+            yield Link(entry, tuple(ends), conds, depth)
+            ends = [(entry, conds)]
+        return ends
+
+    yield from go(chain, [], (), 0)
+
+
+def links(chain):
+    """(previous Step, Step, conditions) for every link of the chain, one per end it follows."""
+    return [(prev, item.step, conds) for item in walk(chain) if isinstance(item, Link) for prev, conds in item.prev]
 
 
 @dataclass
@@ -100,6 +135,19 @@ class Check:
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What first keeps a derivation from being verified: a link, a check or the claim."""
+
+    kind: str  # "link", a Check kind ("start", "end", "cases", "assume", "worker") or "claim"
+    line: int
+    status: str
+    message: str = ""
+    index: int = None  # the step's index, for a link
+    column: int = None
+    counterexample: dict = None
+
+
 @dataclass
 class DerivationResult:
     derivation: Derivation
@@ -108,9 +156,15 @@ class DerivationResult:
     steps: list = field(default_factory=list)
     checks: list = field(default_factory=list)
     strict: bool = False
+    failure: Failure = None  # set with the verdict (verdict.first_failure), never recomputed by reporters
 
 
 @dataclass
 class Report:
     results: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # DerivError for inputs that could not be read
+
+    @property
+    def ok(self):
+        """Every derivation verified and every input read."""
+        return not self.errors and all(r.verdict == VERIFIED for r in self.results)

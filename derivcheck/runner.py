@@ -8,6 +8,7 @@ from .lemmas import citations, incompatibility
 from .load import load_file
 from .model import NOT_VERIFIED, UNPROVED, VERIFIED, Check, DerivationResult, Outcome, Report
 from .rules import lookup
+from .verdict import first_failure
 
 
 def resolve(targets):
@@ -106,14 +107,16 @@ def _failed(deriv, reason):
     """The result of a derivation whose worker could not finish it."""
     outcome = Outcome(UNPROVED, reason)
     result = DerivationResult(deriv, NOT_VERIFIED, outcome, [], [Check("worker", deriv.claim_line, outcome)])
+    result.failure = first_failure(result)
     return result
 
 
-def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None):
+def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None):
     """Load and verify every target: a Report with results and unreadable inputs.
 
     timeout > 0 (seconds per link) or jobs > 1 runs each derivation in a forked worker (see
-    workers.py); cache is a LinkCache (or None) that remembers link outcomes across runs.
+    workers.py); cache is a LinkCache (or None) that remembers link outcomes across runs;
+    progress(done, total, name), if given, hears each derivation finish.
     """
     report = Report()
     paths, report.errors = resolve(targets)
@@ -131,6 +134,8 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None):
             results[n] = result
         if key in shown:
             report.results.append(result)
+        if progress is not None:
+            progress(len({id(r) for r in results.values()}), len(order), deriv.name)
 
     def options(deriv):
         return dict(strict=strict, seed=seed, lemmas=_lemmas(deriv, results), memo=cache)

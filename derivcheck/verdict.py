@@ -1,5 +1,5 @@
 """The verdict of a derivation from its steps, chain checks and claim (SPEC §5)."""
-from .model import MISJUSTIFIED, NOT_VERIFIED, PROVED, REFUTED, VERIFIED
+from .model import MISJUSTIFIED, NOT_VERIFIED, PROVED, REFUTED, VERIFIED, Failure
 
 
 def decide(result):
@@ -24,3 +24,19 @@ def failing(result):
         if sr.outcome.status not in allowed or (result.strict and sr.step.index > 0 and sr.step.rules is None):
             return sr
     return None
+
+
+def first_failure(result):
+    """The Failure that keeps result from being verified (a link, a check, the claim), or None."""
+    if result.verdict == VERIFIED:
+        return None
+    bad = failing(result)
+    if bad is not None:
+        o = bad.outcome
+        return Failure("link", bad.step.line, o.status, o.message, bad.step.index, bad.step.column, o.counterexample)
+    for check in result.checks:
+        if check.outcome.status != PROVED:
+            o = check.outcome
+            return Failure(check.kind, check.line, o.status, o.message, counterexample=o.counterexample)
+    c, d = result.claim, result.derivation
+    return Failure("claim", d.claim_line, c.status, c.message, counterexample=c.counterexample)

@@ -14,6 +14,7 @@ import time
 
 from .engine import verify
 from .model import UNPROVED, DerivationResult, Outcome, StepResult
+from .verdict import first_failure
 
 MEMORY_LIMIT = 4 * 1024**3  # address space of one child, bytes
 _HEADER = struct.Struct("!I")
@@ -59,7 +60,9 @@ def _rebuild(deriv, payload):
     """The DerivationResult from a worker's outcomes and the parent's own derivation."""
     verdict, claim, outcomes, checks, strict = payload
     steps = {s.index: s for s in deriv.steps()}
-    return DerivationResult(deriv, verdict, claim, [StepResult(steps[i], o) for i, o in outcomes], checks, strict)
+    result = DerivationResult(deriv, verdict, claim, [StepResult(steps[i], o) for i, o in outcomes], checks, strict)
+    result.failure = first_failure(result)
+    return result
 
 
 class _Job:

@@ -40,7 +40,8 @@ def test_verify_file_ok_and_wrong(runner, files):
     result = runner.invoke(main, ["verify", str(files / "wrong.deriv.yaml")])
     assert result.exit_code == 1
     assert "refuted" in result.output and "counterexample at" in result.output
-    assert f"first failing link: line {line_of(WRONG, '+ exp(z[i]) * exp(z[j])) / Sum')}" in result.output
+    line = line_of(WRONG, '+ exp(z[i]) * exp(z[j])) / Sum')
+    assert f"first failing link: {files / 'wrong.deriv.yaml'}:{line}:" in result.output
 
 
 def test_unreadable_file_exits_2_with_file_and_line(runner, files):

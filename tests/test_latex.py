@@ -177,7 +177,7 @@ def test_spec_example_written_in_latex_verifies():
 
 
 def test_the_report_shows_the_parsed_form():
-    out = CliRunner().invoke(main, ["verify", str(DATA / "spec_example_tex.deriv.yaml")])
+    out = CliRunner().invoke(main, ["verify", "-v", str(DATA / "spec_example_tex.deriv.yaml")])
     assert "parsed as: D(exp(z[i])/Sum(exp(z[k]), (k, 1, N)), z[j])" in out.output
 
 

@@ -16,7 +16,8 @@ def _at(ce):
         return ""
     where = ", ".join(f"{k}={v}" for k, v in list(ce.get("sizes", {}).items()) + list(ce.get("indices", {}).items()))
     values = f"; previous expression = {ce['lhs']}, this step = {ce['rhs']}" if "lhs" in ce else ""
-    return f" Counterexample at {where}{values}; inputs {ce.get('inputs', {})}"
+    at = f" at {where}" if where else ""
+    return f" Counterexample{at}{values}; inputs {ce.get('inputs', {})}"
 
 
 def annotations(report):
@@ -53,4 +54,5 @@ def annotations(report):
 def render(report, stream, **options):
     for line in annotations(report):
         stream.write(line + "\n")
-    render_text(report, stream, color=False)
+    options.pop("color", None)
+    render_text(report, stream, color=False, **options)

@@ -2,7 +2,6 @@
 from xml.etree import ElementTree as ET
 
 from ..model import PROVED, VERIFIED
-from ..verdict import failing
 
 
 def _detail(result):
@@ -34,9 +33,9 @@ def render(report, stream, **options):
         case = ET.SubElement(suite, "testcase", classname=d.file or "derivcheck", name=d.name)
         if result.verdict != VERIFIED:
             failures += 1
-            bad = failing(result)
-            message = (f"line {bad.step.line}: link {bad.step.index} {bad.outcome.status}" if bad
-                       else f"not verified (claim {result.claim.status})")
+            bad = result.failure
+            message = (f"line {bad.line}: link {bad.index} {bad.status}" if bad and bad.kind == "link"
+                       else f"line {bad.line}: {bad.kind} {bad.status}" if bad else "not verified")
             ET.SubElement(case, "failure", message=message, type=result.verdict).text = _detail(result)
         else:
             ET.SubElement(case, "system-out").text = f"verified: {d.claim_text}"

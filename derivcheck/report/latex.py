@@ -2,7 +2,8 @@
 import sympy
 from sympy.printing.latex import LatexPrinter, greek_letters_set
 
-from ..model import PROVED, Cases
+from ..model import PROVED
+from .base import rows
 
 _TEXT_ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
@@ -62,42 +63,33 @@ def _evidence_lines(sr):
     return lines
 
 
-def _chain_rows(entries, by_index, ctx, start=None):
-    """align rows for a list of chain entries; cases become their own blocks after."""
-    rows, blocks = [], []
-    for entry in entries:
-        if isinstance(entry, Cases):
-            for case in entry.cases:
-                op = "=" if case.condition[0] == "eq" else r"\neq"
-                title = f"{math(case.condition[1], ctx)} {op} {math(case.condition[2], ctx)}"
-                inner_rows, inner_blocks = _chain_rows(case.steps, by_index, ctx)
-                blocks.append((f"Case ${title}$ (line {case.line})", inner_rows))
-                blocks += inner_blocks
-            rows.append(None)  # the chain continues after the cases: a new block
-            continue
-        if entry.index not in by_index:
-            rows.append(f"& {math(entry.expr, ctx)} && \\text{{line {entry.line}}}")
-            continue
-        sr = by_index[entry.index]
-        mark = r"\quad\textbf{(refuted)}" if sr.outcome.status == "refuted" else ""
-        rows.append(f"&= {math(entry.expr, ctx)}{mark} && \\text{{line {entry.line}}}")
-        rows += [f"&\\qquad {line}" for line in _evidence_lines(sr)]
-    return rows, blocks
+def _row(row, ctx):
+    """The align rows of one chain row: the expression and, for a link, its evidence."""
+    if row.kind == "start":
+        return [f"& {math(row.step.expr, ctx)} && \\text{{line {row.step.line}}}"]
+    sr = row.result
+    mark = r"\quad\textbf{(refuted)}" if sr.outcome.status == "refuted" else ""
+    out = [f"&= {math(row.step.expr, ctx)}{mark} && \\text{{line {row.step.line}}}"]
+    return out + [f"&\\qquad {line}" for line in _evidence_lines(sr)]
 
 
 def _blocks(result):
     """[(title, align rows)]: the chain up to the cases, each case, the chain after them."""
-    d = result.derivation
-    rows, blocks = _chain_rows(d.chain, {sr.step.index: sr for sr in result.steps}, d.ctx)
-    head, tails = [], []
-    current = head
-    for row in rows:
-        if row is None:
-            current = []
-            tails.append(current)
-        else:
-            current.append(row)
-    return [("The chain", head)] + blocks + [("After the cases", r) for r in tails if r]
+    ctx = result.derivation.ctx
+    blocks, depths = [("The chain", [])], [0]
+    for row in rows(result):
+        if row.kind == "case":
+            case = row.case
+            op = "=" if case.condition[0] == "eq" else r"\neq"
+            title = f"{math(case.condition[1], ctx)} {op} {math(case.condition[2], ctx)}"
+            blocks.append((f"Case ${title}$ (line {case.line})", []))
+            depths.append(row.depth + 1)
+            continue
+        if row.depth < depths[-1]:
+            blocks.append(("After the cases", []))
+            depths.append(row.depth)
+        blocks[-1][1].extend(_row(row, ctx))
+    return blocks
 
 
 def _claim(result):
