@@ -210,3 +210,107 @@ def _truth(when, env):
     va = int(a) if a.isdigit() else env.get(a)
     vb = int(b) if b.isdigit() else env.get(b)
     return (va == vb) if op == "==" else (va != vb)
+
+
+# -- delta_cases: each branch under its condition, for indices, sizes and labels alike --------
+
+RULE_CTX = context()
+declare(RULE_CTX, "z", "vector N", None)
+declare(RULE_CTX, "v", "vector C", None)
+
+
+def _under(cond, text):
+    """text rewritten by delta_cases alone under the case condition cond."""
+    from derivcheck.engine import rewrite
+    from derivcheck.rulebase import Env
+    from derivcheck.rules import BY_NAME
+
+    rel = expression(RULE_CTX, cond, ("eq", "ne"))
+    return rewrite(expression(RULE_CTX, text), [BY_NAME["delta_cases"]], Env(RULE_CTX, (rel,)))
+
+
+def _value(expr, env, n=3, c=3):
+    """expr at N = n, C = c, the given index values and fixed inputs (Sums over concrete ranges)."""
+    import sympy
+    sizes = {RULE_CTX.sizes["N"]: n, RULE_CTX.sizes["C"]: c}
+    idx = {RULE_CTX.indices[k]: v for k, v in env.items() if k in RULE_CTX.indices}
+    e = expr.xreplace(sizes).subs(idx).doit()  # subs leaves bound indices alone
+    values = {}
+    for name, arr in RULE_CTX.arrays.items():
+        size = n if arr.axes[0][1] == RULE_CTX.sizes["N"] else c
+        for t in range(1, size + 1):
+            values[arr.base[t]] = env.get(f"{name}[{t}]", sympy.Rational(t * t + 1, t + 3))
+    for _ in range(3):  # label entries inside indices
+        e = e.xreplace(values).doit()
+    return e
+
+
+@pytest.mark.parametrize("cond,text,env", [
+    ("i == j", "Sum(z[i] * z[j], i)", {"i": 2, "j": 2}),  # j -> i would be captured by the Sum over i
+    ("i == j", "Sum(delta(i, j) * z[j], j)", {"i": 2, "j": 2}),  # the δ's j is the bound one
+    ("i != j", "Sum(delta(i, j) * z[j], j)", {"i": 2, "j": 1}),
+    ("i == j", "Sum(Sum(z[i] * z[j] * z[k], k), i)", {"i": 3, "j": 3}),
+    ("k == y[i]", "Sum(delta(k, y[i]) * v[k], k)", {"i": 1, "k": 2, "y[1]": 2}),
+    ("k == y[i]", "Sum(v[k] * v[y[i]], i)", {"i": 1, "k": 2, "y[1]": 2, "y[2]": 1, "y[3]": 3}),
+])
+def test_delta_cases_never_captures(cond, text, env):
+    before = expression(RULE_CTX, text)
+    after = _under(cond, text)
+    assert _value(after, env) == _value(before, env)
+
+
+@pytest.mark.parametrize("cond,text,expected", [
+    ("k == y[i]", "delta(k, y[i]) * v[k]", "v[y[i]]"),
+    ("k == y[i]", "delta(y[i], k)", "1"),
+    ("y[i] == k", "delta(k, y[i])", "1"),
+    ("k != y[i]", "delta(k, y[i]) * v[k]", "0"),
+    ("k != y[i]", "delta(y[i], k)", "0"),
+    ("N == 3", "N * z[i]", "3 * z[i]"),
+    ("N != 3", "delta(N, 3)", "0"),
+    ("i == j", "delta(i, j) * z[j]", "z[i]"),
+    ("i == j", "Sum(z[k] * z[j], k)", "Sum(z[k] * z[i], k)"),
+    ("i != 6", "delta(i, 6)", "0"),
+    ("y[i] == y[j]", "delta(y[i], y[j])", "1"),
+])
+def test_delta_cases_applies_the_condition_to_indices_sizes_and_labels(cond, text, expected):
+    assert _under(cond, text) == expression(RULE_CTX, expected)
+
+
+CAPTURE = """
+derivcheck: 1
+name: capture
+symbols:
+  N: size
+  i j k: index N
+  z: vector N
+claim: delta(i, j) * Sum(z[i] * z[j], i) == delta(i, j) * RHS
+steps:
+  - delta(i, j) * Sum(z[i] * z[j], i)
+  - cases:
+      - when: i == j
+        steps:
+          - by: delta_cases
+            expr: RHS
+      - when: i != j
+        steps:
+          - by: delta_cases
+            expr: 0
+  - by: delta_cases
+    expr: delta(i, j) * RHS
+"""
+
+
+def test_a_renaming_into_a_sum_over_the_new_name_is_not_proved():
+    # issue 10, item 6: j -> i inside the Sum over i was "proved" (the numeric check called it an engine fault)
+    text = CAPTURE.replace("RHS", "Sum(z[i]**2, i)")
+    result = verify_text(text)
+    (bad,) = [sr.outcome for sr in result.steps if sr.step.text == "Sum(z[i]**2, i)"]
+    assert bad.status == REFUTED and "engine fault" not in bad.message
+    assert result.verdict == NOT_VERIFIED
+
+
+def test_the_capture_avoiding_renaming_is_proved():
+    result = verify_text(CAPTURE.replace("RHS", "Sum(z[k] * z[i], k)"))
+    assert [sr.outcome.status for sr in result.steps] == [PROVED] * 3
+    assert coverage(result).status == PROVED
+    assert result.verdict == "verified"
