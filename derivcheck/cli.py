@@ -16,6 +16,8 @@ DEFAULTS = {"seed": 0, "timeout": 10.0, "strict": False, "jobs": 1, "format": "t
 def _exit_code(report):
     if report.errors:
         return EXIT_USAGE
+    if report.strict and any(not u.skipped for u in report.unchecked):
+        return EXIT_FAIL
     return EXIT_OK if all(r.verdict == VERIFIED for r in report.results) else EXIT_FAIL
 
 

@@ -24,8 +24,8 @@ def _located(at, fn, *args):
     try:
         return fn(*args)
     except DerivError as exc:
-        if exc.column is not None and at.column is not None:
-            exc.column += at.column
+        if exc.line is None:
+            exc.line, exc.column = at.at_column(exc.column)
         raise exc.located(at.file, at.line)
 
 
@@ -150,7 +150,8 @@ class Elaborator:
         self._check_shape(expr, shape, raw.at)
         self._check_parameters(expr, raw.at)
         step = Step(self.counter, raw.at.line, raw.text, expr, raw.by, raw.note,
-                    raw.by_at.line if raw.by_at else None, tex)
+                    raw.by_at.line if raw.by_at else None, tex,
+                    column=raw.at.column + 1 if raw.at.offsets else None)
         self.counter += 1
         return step
 

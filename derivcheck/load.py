@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from .elaborate import elaborate
+from .errors import DerivError
 from .source import MAX_FILE_BYTES, read_bytes  # noqa: F401 - MAX_FILE_BYTES is part of this module's API
 from .source.yaml_reader import read_text as read_yaml
 
@@ -14,3 +15,26 @@ def load_file(path):
 def load_text(text, name="<text>"):
     """All derivations of a YAML text."""
     return [elaborate(raw) for raw in read_yaml(text, name)]
+
+
+def load_document(path):
+    """(Derivations, Unchecked blocks) of a Markdown, LaTeX or notebook document: a derivation that
+    cannot be elaborated is reported as blocks not checked, with the reason, never dropped."""
+    from .source import reader_for
+    from .source.raw import Unchecked
+
+    name = str(Path(path))
+    raws, unchecked = reader_for(name)(read_bytes(path), name)
+    derivations = []
+    for raw, blocks in raws:
+        try:
+            derivations.append(elaborate(raw))
+        except DerivError as exc:
+            file = exc.file or name
+            unchecked.append(Unchecked(file, exc.line or raw.at.line, exc.column, exc.message))
+            for where in blocks:
+                if where.line != (exc.line or raw.at.line):
+                    unchecked.append(Unchecked(file, where.line, where.column + 1,
+                                               f"part of the derivation at line {raw.at.line}, which cannot be read"))
+    unchecked.sort(key=lambda u: (u.file, u.line or 0))
+    return derivations, unchecked

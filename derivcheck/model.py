@@ -163,8 +163,11 @@ class DerivationResult:
 class Report:
     results: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # DerivError for inputs that could not be read
+    unchecked: list = field(default_factory=list)  # source.raw.Unchecked: document blocks not checked, and why
+    strict: bool = False  # --strict: a block not checked without `skip` fails the run
 
     @property
     def ok(self):
         """Every derivation verified and every input read."""
-        return not self.errors and all(r.verdict == VERIFIED for r in self.results)
+        return not self.errors and all(r.verdict == VERIFIED for r in self.results) and \
+            not (self.strict and any(not u.skipped for u in self.unchecked))

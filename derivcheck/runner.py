@@ -5,7 +5,8 @@ from . import builtins, workers
 from .engine import verify
 from .errors import DerivError
 from .lemmas import citations, incompatibility
-from .load import load_file
+from .load import load_document, load_file
+from .source import DOCUMENT_SUFFIXES, is_document
 from .model import NOT_VERIFIED, UNPROVED, VERIFIED, Check, DerivationResult, Outcome, Report
 from .rules import lookup
 from .verdict import first_failure
@@ -17,9 +18,10 @@ def resolve(targets):
     for target in targets:
         p = Path(target)
         if p.is_dir():
-            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml")))
+            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml"))
+                           | {f for s in DOCUMENT_SUFFIXES for f in p.rglob("*" + s)})
             if not found:
-                errors.append(DerivError("no *.deriv.yaml files in this folder", file=target))
+                errors.append(DerivError("no *.deriv.yaml files or documents in this folder", file=target))
             paths += found
         elif p.is_file():
             paths.append(p)
@@ -32,6 +34,10 @@ def resolve(targets):
 
 def _load(path, report):
     try:
+        if is_document(path):
+            derivations, unchecked = load_document(path)
+            report.unchecked += unchecked
+            return derivations
         derivations = load_file(path)
     except DerivError as exc:
         report.errors.append(exc)
@@ -118,7 +124,7 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
     workers.py); cache is a LinkCache (or None) that remembers link outcomes across runs;
     progress(done, total, name), if given, hears each derivation finish.
     """
-    report = Report()
+    report = Report(strict=strict)
     paths, report.errors = resolve(targets)
     derivations = [d for path in paths for d in _load(path, report)]
     order = plan(derivations, report)

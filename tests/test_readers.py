@@ -41,3 +41,39 @@ def test_matrix_entry_indices_are_declared_by_the_elaborator_only():
     with pytest.raises(DerivError, match="no declared index"):
         mx.entry_indices(ctx, (ctx.sizes["B"],))  # without the elaborator's writer: nothing is written
     assert not ctx.indices
+
+
+DOC = r"""# A post
+
+<!-- derivcheck
+symbols:
+  N: size
+  i j k: index N
+  z: vector N
+define:
+  p[i]: exp(z[i]) / Sum(exp(z[k]), k)
+-->
+
+$$
+\frac{\partial p_i}{\partial z_j} = \frac{\partial}{\partial z_j} \frac{e^{z_i}}{\sum_{k=1}^{N} e^{z_k}} =
+$$
+
+Some prose.
+
+$$
+= p_i (\delta_{ij} - p_j) % by: algebra
+$$
+
+$$ f = g \rightarrow h $$
+"""
+
+
+def test_markdown_reader_positions_continuation_and_not_a_chain():
+    from derivcheck.source.markdown_reader import read_text as read_md
+
+    (raw, blocks), unchecked = read_md(DOC, "post.md")
+    lines = DOC.splitlines()
+    assert [s.at.line for s in raw.chain] == [13, 13, 19]
+    assert raw.chain[1].at.column == lines[12].index(r"\frac{\partial}{")
+    assert raw.chain[2].by == ("algebra",) and raw.chain[2].text == r"p_i (\delta_{ij} - p_j)"
+    assert [(u.line, u.reason.split(" (")[0]) for u in unchecked] == [(22, "not a chain of equalities")]

@@ -27,6 +27,10 @@ def annotations(report):
         props = f"file={_prop(exc.file or '')}" + (f",line={exc.line}" if exc.line else "")
         props += f",col={exc.column}" if exc.column else ""
         out.append(f"::error {props},title=derivcheck::{_escape(exc.message)}")
+    for u in report.unchecked:
+        level = "notice" if u.skipped else "warning"
+        out.append(f"::{level} file={_prop(u.file)},line={u.line},col={u.column},title=derivcheck: not checked::"
+                   f"{_escape(u.reason)}")
     for result in report.results:
         d = result.derivation
         file, errors_before = d.file or "", len(out)
@@ -36,7 +40,8 @@ def annotations(report):
                 continue
             level = "warning" if o.status in (MISJUSTIFIED, UNPROVED) else "error"
             title = f"{d.name}: link {sr.step.index} {o.status}"
-            out.append(f"::{level} file={_prop(file)},line={sr.step.line},title={_prop(title)}::"
+            col = f",col={sr.step.column}" if sr.step.column else ""
+            out.append(f"::{level} file={_prop(file)},line={sr.step.line}{col},title={_prop(title)}::"
                        f"{_escape(o.message + _at(o.counterexample))}")
         for check in result.checks:
             if check.outcome.status != PROVED:

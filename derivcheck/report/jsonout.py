@@ -15,6 +15,8 @@ def result_dict(result):
     for sr in result.steps:
         item = {"index": sr.step.index, "line": sr.step.line, "rules": list(sr.step.rules or [])}
         item.update(_outcome(sr.outcome, sr.step.line))
+        if sr.step.column is not None:
+            item["column"] = sr.step.column
         item["rules_found"] = list(sr.outcome.rules_found)
         item["side_conditions"] = [f"{rule}: {cond}" for rule, cond in sr.outcome.side_conditions]
         steps.append(item)
@@ -34,5 +36,8 @@ def render(report, stream, **options):
         "results": [result_dict(r) for r in report.results],
         "errors": [{"file": e.file, "line": e.line, "column": e.column, "message": e.message} for e in report.errors],
     }
+    if report.unchecked:
+        data["unchecked"] = [{"file": u.file, "line": u.line, "column": u.column, "reason": u.reason,
+                              "skipped": u.skipped} for u in report.unchecked]
     json.dump(data, stream, indent=2, ensure_ascii=False, sort_keys=False)
     stream.write("\n")

@@ -28,6 +28,9 @@ def render(report, stream, **options):
         case = ET.SubElement(suite, "testcase", classname=exc.file or "derivcheck", name="load")
         ET.SubElement(case, "error", message=str(exc)).text = str(exc)
         errors += 1
+    for u in report.unchecked:
+        case = ET.SubElement(suite, "testcase", classname=u.file, name=f"line {u.line}")
+        ET.SubElement(case, "skipped", message=f"{u.file}:{u.line}:{u.column}: not checked: {u.reason}")
     for result in report.results:
         d = result.derivation
         case = ET.SubElement(suite, "testcase", classname=d.file or "derivcheck", name=d.name)
@@ -39,7 +42,8 @@ def render(report, stream, **options):
             ET.SubElement(case, "failure", message=message, type=result.verdict).text = _detail(result)
         else:
             ET.SubElement(case, "system-out").text = f"verified: {d.claim_text}"
-    suite.set("tests", str(len(report.results) + len(report.errors)))
+    suite.set("tests", str(len(report.results) + len(report.errors) + len(report.unchecked)))
+    suite.set("skipped", str(len(report.unchecked)))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
     stream.write(ET.tostring(suite, encoding="unicode") + "\n")

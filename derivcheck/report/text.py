@@ -217,5 +217,8 @@ def render(report, stream, color=None, trace=False, verbosity=NORMAL, width=None
             _full(out, result, trace)
         else:
             _short(out, result, verbosity)
+    for u in report.unchecked:
+        out.add(f"{u.file}:{u.line}:{u.column}: ", ("not checked" if not u.skipped else "skipped", "yellow"),
+                f": {u.reason}" if not u.skipped else "")
     _summary(out, report)
     out.write(stream, use_color(stream) if color is None else color, width)

@@ -11,9 +11,16 @@ class Location:
     line: int = None
     column: int = None
     cell: int = None  # a notebook's cell number (from 1); line is then the line in the cell
+    offsets: tuple = None  # documents: the (line, column) of each character of the text it locates
 
-    def shifted(self, lines=0, column=None):
-        return Location(self.file, None if self.line is None else self.line + lines, column, self.cell)
+    def at_column(self, column):
+        """(line, 1-based column) in the file of the 1-based column of the located text."""
+        if self.offsets and column is not None:
+            line, col = self.offsets[max(0, min(column - 1, len(self.offsets) - 1))]
+            return line, col + 1
+        if column is not None and self.column is not None:
+            return self.line, column + self.column
+        return self.line, column
 
 
 @dataclass
@@ -70,7 +77,8 @@ class RawDerivation:
 class Unchecked:
     """A display-math block of a document that is not checked, and why."""
 
-    at: Location
+    file: str
+    line: int
+    column: int
     reason: str
     skipped: bool = False  # marked `skip` by its writer
-    text: str = ""
