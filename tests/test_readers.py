@@ -71,7 +71,7 @@ $$ f = g \rightarrow h $$
 def test_markdown_reader_positions_continuation_and_not_a_chain():
     from derivcheck.source.markdown_reader import read_text as read_md
 
-    (raw, blocks), unchecked = read_md(DOC, "post.md")
+    ((raw, blocks),), unchecked = read_md(DOC, "post.md")
     lines = DOC.splitlines()
     assert [s.at.line for s in raw.chain] == [13, 13, 19]
     assert raw.chain[1].at.column == lines[12].index(r"\frac{\partial}{")
