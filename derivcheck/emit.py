@@ -24,7 +24,10 @@ import builtins
 import itertools
 
 import numpy
-from numpy import cos, exp, log, sin, sqrt, tanh
+from math import copysign, erf as _erf
+from numpy import arccos as acos, arcsin as asin, arctan as atan, cos, cosh, exp, log, pi, sign, sin, sinh, sqrt, tan, tanh
+
+erf = numpy.vectorize(_erf)
 
 STEP = 1e-4
 

@@ -43,3 +43,10 @@ def test_new_functions_verify_and_a_wrong_derivative_is_refuted():
     report = run(["tests/data/functions.deriv.yaml"])
     verdicts = {r.derivation.name: r.verdict for r in report.results}
     assert verdicts == {"fns": VERIFIED, "fns-wrong": "not verified", "absmax": VERIFIED}
+
+
+@pytest.mark.parametrize("name", ["fns", "absmax"])
+def test_emitted_modules_know_every_function(name):
+    from derivcheck import numeric
+
+    assert numeric("tests/data/functions.deriv.yaml", name=name).spot_check()
