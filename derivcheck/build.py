@@ -115,7 +115,9 @@ class Builder:
         scalar, matrix = sympy.Integer(1), None
         for factor in node.args:
             value = self.build(factor)
-            if isinstance(value, MatrixValue):
+            if isinstance(value, MatrixValue) and matrix is not None and node.value == "product":
+                matrix = mx.matmul(matrix, value, self.low, factor.col)  # LaTeX's X W, X \cdot W
+            elif isinstance(value, MatrixValue):
                 matrix = value if matrix is None else mx.hadamard(matrix, value, factor.col)
             else:
                 scalar = scalar * value

@@ -1,107 +1,14 @@
-"""LaTeX input (`tex:`, `claim_tex:`): a lark grammar for the seeds' notation -> the ASCII AST."""
+"""LaTeX input (`tex:`, `claim_tex:`): the lark tree of latex_grammar.py -> the ASCII AST."""
 import functools
 
 from .errors import DerivError
+from .latex_grammar import GRAMMAR
+from .latex_sums import ellipsis_sum, leaked_index
+from .latex_leibniz import Derivatives, Operator
+from .latex_products import Products, _col, _inner, _is, _tree
 from .parse import MAX_LENGTH, Node
 
-GRAMMAR = r"""
-?start: relation
-?relation: expr
-    | expr "=" expr              -> eq
-    | expr NEQ expr              -> ne
-
-?expr: term
-    | expr "+" term              -> add
-    | expr "-" term              -> sub
-    | expr "+" DOTS              -> dots
-
-?term: mterm
-    | "-" term                   -> neg
-    | "+" term
-
-?mterm: chain
-    | mterm MULOP chain          -> mul
-    | mterm "/" chain            -> div
-
-?chain: item
-    | chain item                 -> mul
-    | bigsum
-    | chain bigsum               -> mul
-    | dop
-    | chain dop                  -> mul
-
-bigsum: SUM sumsub sumsup? term
-sumsub: "_" LETTER               -> sum_index
-    | "_" "{" LETTER "}"         -> sum_index
-    | "_" "{" LETTER "=" expr "}" -> sum_from
-    | "_" "{" LETTER "=" expr "," LETTER NEQ expr "}" -> sum_except
-sumsup: "^" LETTER
-    | "^" DIGITS
-    | "^" "{" expr "}"
-
-dop: FRAC "{" PARTIAL "}" "{" PARTIAL item "}" dchain
-?dchain: item
-    | dchain item                -> mul
-    | bigsum
-    | dchain bigsum              -> mul
-
-?item: power
-    | FUNC power                 -> func
-    | FUNC "^" sup power         -> func_pow
-
-?power: postfix
-    | postfix "^" sup            -> pow
-
-sup: LETTER | DIGITS | "{" expr "}"
-
-?postfix: atom
-    | atom "_" sub               -> subscript
-
-sub: LETTER                      -> sub_one
-    | DIGITS                     -> sub_one
-    | "{" expr ("," expr)* "}"   -> sub_list
-
-?atom: LETTER                    -> letter
-    | GREEK                      -> greek
-    | TEXTNAME                   -> textname
-    | DIGITS                     -> number
-    | "(" expr ")"
-    | LEFT "(" expr RIGHT ")"
-    | "[" expr "]"
-    | LEFT "[" expr RIGHT "]"
-    | "{" expr "}"
-    | LBRACE expr RBRACE
-    | LEFT LBRACE expr RIGHT RBRACE
-    | FRAC "{" expr "}" "{" expr "}"                       -> frac
-    | FRAC "{" PARTIAL expr "}" "{" PARTIAL item "}"       -> dfrac
-    | DELTA "_" sub                                        -> delta
-    | INDICATOR "_" "{" LBRACE relation RBRACE "}"         -> indicator
-    | INDICATOR "_" LBRACE relation RBRACE                 -> indicator
-    | SQRT "{" expr "}"                                    -> sqrt
-
-NEQ: "\\neq" | "\\ne" | "!="
-DOTS: /\\(c|l)?dots(?![a-zA-Z])/ | "..."
-MULOP: "\\cdot" | "\\times" | "*"
-SUM: "\\sum"
-FRAC: "\\frac" | "\\dfrac" | "\\tfrac"
-PARTIAL: "\\partial"
-FUNC: /\\(exp|log|ln|tanh|sin|cos)(?![a-zA-Z])/
-SQRT: "\\sqrt"
-DELTA: "\\delta"
-INDICATOR: /\\mathbb\{(I|1)\}/ | /\\mathbf\{1\}/ | /\\mathbb\s+(I|1)/
-LEFT: "\\left"
-RIGHT: "\\right"
-LBRACE: "\\{"
-RBRACE: "\\}"
-GREEK.2: /\\(alpha|beta|gamma|Gamma|epsilon|varepsilon|zeta|eta|theta|Theta|iota|kappa|lambda|Lambda|mu|nu|xi|Xi|pi|Pi|rho|sigma|Sigma|tau|upsilon|phi|Phi|varphi|chi|psi|Psi|omega|Omega)(?![a-zA-Z])/
-TEXTNAME: /\\(text|mathrm|operatorname|mathit)\s*\{\s*[A-Za-z](\\_|[A-Za-z0-9_])*\s*\}/
-LETTER: /[A-Za-z]/
-DIGITS: /[0-9]+(\.[0-9]+)?/
-SPACE: /\\[,;:! ]/ | /\\q?quad(?![a-zA-Z])/ | "~" | /\\(displaystyle|textstyle)(?![a-zA-Z])/
-%import common.WS
-%ignore WS
-%ignore SPACE
-"""
+_BRACKETS = ("LEFT", "RIGHT", "LBRACE", "RBRACE", "FRAC", "SUM", "DELTA", "INDICATOR", "SQRT", "NABLA")
 
 
 @functools.lru_cache(maxsize=1)
@@ -111,33 +18,29 @@ def _parser():
     return Lark(GRAMMAR, parser="lalr", start="start", propagate_positions=True, maybe_placeholders=False)
 
 
-class _ToAst:
+class _Reader(Products, Derivatives):
     """Turns the lark tree into parse.Node trees, the input of build.Builder."""
 
-    def __init__(self, ctx):
-        self.ctx = ctx
+    def __init__(self, ctx, text):
+        self.ctx, self.text, self.declared = ctx, text, ctx.names()
 
     def convert(self, tree):
         from lark import Token
 
         if isinstance(tree, Token):
-            raise DerivError(f"unexpected {tree!s}", column=tree.column)
+            return self._token(tree)
         method = getattr(self, "_" + tree.data, None)
-        col = getattr(tree.meta, "column", 1) if hasattr(tree, "meta") else 1
         if method is None:
-            raise DerivError(f"LaTeX form {tree.data!r} is not supported", column=col)
-        return method(tree, col)
+            raise DerivError(f"LaTeX form {tree.data!r} is not supported", column=_col(tree))
+        node = method(tree, _col(tree))
+        if isinstance(node, Operator):
+            raise DerivError("a derivative operator needs what it differentiates after it", column=node.col)
+        return node
 
     def _args(self, tree):
         from lark import Token
 
-        return [c for c in tree.children if not (isinstance(c, Token) and c.type in (
-            "LEFT", "RIGHT", "LBRACE", "RBRACE", "FRAC", "PARTIAL", "SUM", "DELTA", "INDICATOR", "SQRT"))]
-
-    def _node(self, item):
-        from lark import Token
-
-        return self.convert(item) if not isinstance(item, Token) else self._token(item)
+        return [c for c in tree.children if not (isinstance(c, Token) and c.type in _BRACKETS)]
 
     def _token(self, tok):
         if tok.type == "LETTER":
@@ -146,59 +49,115 @@ class _ToAst:
             return Node("num", str(tok), col=tok.column)
         raise DerivError(f"unexpected {tok!s}", column=tok.column)
 
-    def _atom(self, t, col):
-        """A bracketed expression: (..), \\left( .. \\right), [..], \\{..\\}, {..}."""
-        (inner,) = self._args(t)
-        return self._node(inner)
+    def _single(self, tok, where):
+        """A one-character sub- or superscript: x_12 is x_1 2 in LaTeX, e^xy is e^x y."""
+        nxt = self.text[tok.end_pos: tok.end_pos + 1]
+        if len(str(tok)) > 1 or nxt.isalnum():
+            raise DerivError(f"{where} without braces takes one character (LaTeX shows {tok}{nxt} as two "
+                             f"things): write {{{tok}{nxt}}}", column=tok.column)
 
     # -- relations and arithmetic ------------------------------------------
     def _eq(self, t, col):
-        a, b = (self._node(c) for c in self._args(t))
+        a, b = (self.convert(c) for c in t.children)
         return Node("eq", args=(a, b), col=col)
 
     def _ne(self, t, col):
         a, _, b = t.children
-        return Node("ne", args=(self._node(a), self._node(b)), col=col)
+        return Node("ne", args=(self.convert(a), self.convert(b)), col=col)
 
     def _add(self, t, col):
-        a, b = (self._node(c) for c in t.children)
+        index = leaked_index(t.children[0], t.children[1], self.text)
+        if index:
+            raise DerivError(f"{index} is the index of a \\sum whose summand ends at this '+' or '-', yet the "
+                             f"next term uses it: write \\sum_{index} (...) around both, or another index",
+                             column=_col(t.children[1]))
+        a, b = (self.convert(c) for c in t.children)
         if a.kind == "dots_open":  # a_0 + a_1 + ... + a_k: a sum over the index that varies
-            return _ellipsis(a.args, b, self.ctx, col)
+            return ellipsis_sum(a.args, b, self.ctx, col)
         return Node("add", args=(a, b), col=col)
 
-    def _dots(self, t, col):
-        terms = _flatten_add(self._node(t.children[0]))
-        return Node("dots_open", args=tuple(terms), col=col)
-
     def _sub(self, t, col):
-        a, b = (self._node(c) for c in t.children)
+        node = self._add(t, col)
+        a, b = node.args
         return Node("add", args=(a, Node("neg", args=(b,), col=col)), col=col)
 
+    def _dots(self, t, col):
+        terms = _flatten_add(self.convert(t.children[0]))
+        return Node("dots_open", args=tuple(terms), col=col)
+
     def _neg(self, t, col):
-        return Node("neg", args=(self._node(t.children[0]),), col=col)
+        return Node("neg", args=(self.convert(t.children[0]),), col=col)
 
     def _mul(self, t, col):
-        parts = [self._node(c) for c in t.children if getattr(c, "type", None) != "MULOP"]
-        return Node("mul", args=tuple(parts), col=col)
+        a, _, b = t.children
+        return Node("mul", "product", (self.convert(a), self.convert(b)), col)
+
+    def _odot(self, t, col):
+        a, _, b = t.children
+        return Node("mul", args=(self.convert(a), self.convert(b)), col=col)
 
     def _div(self, t, col):
-        a, b = (self._node(c) for c in t.children)
-        return Node("mul", args=(a, Node("recip", args=(b,), col=col)), col=col)
+        a, b = t.children
+        if _is(b, "jux"):
+            raise DerivError("a / b c is read two ways: write \\frac{a}{b c} or \\frac{a}{b} c", column=_col(b))
+        return Node("mul", args=(self.convert(a), Node("recip", args=(self.convert(b),), col=col)), col=col)
 
-    def _frac(self, t, col):
-        a, b = (self._node(c) for c in self._args(t))
-        return Node("mul", args=(a, Node("recip", args=(b,), col=col)), col=col)
+    def _paren(self, t, col):
+        return self.convert(self._args(t)[0])
 
+    _group = _paren
+
+    def _arglist(self, t, col):
+        raise DerivError("a list (a, b) is only read as the arguments of a function", column=col)
+
+    # -- products: functions, operators and names applied to parentheses ------
+    # -- powers ---------------------------------------------------------------
     def _pow(self, t, col):
-        base, sup = t.children
-        base, exponent = self._node(base), self._sup(sup)
-        if base.kind == "name" and base.value == "e" and "e" not in self.ctx.names():
+        base_tree, sup = t.children[0], t.children[1]
+        if _is(_inner(base_tree), "func"):
+            return self._product([t], col)  # \exp^2 alone: needs its argument
+        base = self.convert(base_tree)
+        matrix = base.kind == "name" and (base.value in self.ctx.arrays or base.value in self.ctx.shapes)
+        top = self._transpose_mark(sup, matrix)
+        if top:
+            return Node("transpose", args=(base,), col=col)
+        exponent = self._sup(sup)
+        if matrix:
+            what = "the matrix inverse" if exponent.kind == "neg" else "a matrix power"
+            raise DerivError(f"{base.value}^{{...}}: {what} is not supported yet (X^\\top transposes; "
+                             f"X \\odot X is the elementwise square)", column=col)
+        if base.kind == "name" and base.value == "e" and "e" not in self.declared:
             return Node("call", "exp", (exponent,), col)
         return Node("pow", args=(base, exponent), col=col)
 
-    def _sup(self, sup):
+    def _pow_sub(self, t, col):  # a^2_i is a_i^2
+        base, sup, sub = t.children
+        if not _is(_inner(base), "letter", "greek", "textname", "hat"):
+            raise DerivError("only a name takes a subscript", column=col)
+        return self._pow(_tree("pow", [_tree("subscript", [base, sub], t.meta), sup], t.meta), col)
+
+    def _transpose_mark(self, sup, matrix):
+        from lark import Token
+
         (inner,) = sup.children
-        return self._node(inner)
+        if isinstance(inner, Token) and inner.type == "TOP":
+            return True
+        name = str(inner) if isinstance(inner, Token) else self._name_of(inner) if _is(inner, "textname") else None
+        return name == "T" and (matrix or "T" not in self.declared)
+
+    def _sup(self, sup):
+        from lark import Token
+
+        (inner,) = sup.children
+        if isinstance(inner, Token) and inner.type == "TOP":
+            raise DerivError("\\top transposes a matrix", column=inner.column)
+        if isinstance(inner, Token) and inner.type in ("LETTER", "DIGITS"):
+            self._single(inner, "a superscript")
+        if isinstance(inner, Token) and inner.type == "GREEK":
+            return Node("name", str(inner)[1:], col=inner.column)
+        if isinstance(inner, Token) and inner.type == "TEXTNAME":
+            return self._textname(_tree("textname", [inner]), inner.column)
+        return self.convert(inner)
 
     # -- names, subscripts, functions ----------------------------------------
     def _letter(self, t, col):
@@ -212,14 +171,26 @@ class _ToAst:
         inner = raw[raw.index("{") + 1: raw.rindex("}")].strip().replace("\\_", "_")
         return Node("name", inner, col=col)
 
+    def _hat(self, t, col):
+        raw = str(t.children[0])
+        accent, letter = raw[1:].split("{")[0].split()[0].rstrip("{"), raw.rstrip("} ")[-1]
+        accent = {"widehat": "hat", "bar": "bar", "tilde": "tilde"}.get(accent, accent)
+        options = [f"{letter}_{accent}", f"{letter}{accent}", f"{accent}_{letter}", f"{accent}{letter}"]
+        found = [n for n in options if n in self.declared]
+        if not found:
+            raise DerivError(f"\\{accent}{{{letter}}} stands for a declared name: one of {', '.join(options)}",
+                             column=col)
+        return Node("name", found[0], col=col)
+
     def _number(self, t, col):
         return Node("num", str(t.children[0]), col=col)
 
     def _sub_one(self, t, col):
-        return [self._node(t.children[0])]
+        self._single(t.children[0], "a subscript")
+        return [self.convert(t.children[0])]
 
     def _sub_list(self, t, col):
-        return [self._node(c) for c in t.children]
+        return [self.convert(c) for c in t.children]
 
     def _indices(self, sub, col):
         items = self.convert(sub)
@@ -229,23 +200,16 @@ class _ToAst:
 
     def _subscript(self, t, col):
         atom, sub = t.children
-        base = self._node(atom)
+        if _is(_inner(atom), "func"):
+            raise DerivError(f"{_inner(atom).children[0]}_...: a subscript on a function is not supported yet "
+                             "(a logarithm to another base, for one)", column=col)
+        base = self.convert(atom)
         if base.kind != "name":
             raise DerivError("only a name takes a subscript", column=col)
         return Node("index", base.value, tuple(self._indices(sub, col)), col)
 
-    def _func(self, t, col):
-        name, arg = t.children
-        fn = str(name)[1:]
-        return Node("call", "log" if fn == "ln" else fn, (self._node(arg),), col)
-
-    def _func_pow(self, t, col):
-        name, sup, arg = t.children
-        inner = Node("call", "log" if str(name)[1:] == "ln" else str(name)[1:], (self._node(arg),), col)
-        return Node("pow", args=(inner, self._sup(sup)), col=col)
-
     def _sqrt(self, t, col):
-        return Node("call", "sqrt", (self._node(self._args(t)[0]),), col)
+        return Node("call", "sqrt", (self.convert(self._args(t)[0]),), col)
 
     def _delta(self, t, col):
         indices = self._indices(self._args(t)[0], col)
@@ -254,44 +218,46 @@ class _ToAst:
         return Node("call", "delta", tuple(indices), col)
 
     def _indicator(self, t, col):
-        rel = self._node(self._args(t)[0])
+        rel = self.convert(self._args(t)[0])
         if rel.kind != "eq":
             raise DerivError("an indicator is written \\mathbb{I}_{\\{a = b\\}}", column=col)
         return Node("call", "delta", rel.args, col)
 
     # -- calculus ------------------------------------------------------------
-    def _dfrac(self, t, col):
-        f, x = (self._node(c) for c in self._args(t))
-        return Node("call", "D", (f, x), col)
-
-    def _dop(self, t, col):
-        x, f = (self._node(c) for c in self._args(t))
-        return Node("call", "D", (f, x), col)
-
     def _bigsum(self, t, col):
         args = self._args(t)
         limits, rest = args[0], args[1:]
         upper = rest[0] if len(rest) == 2 else None
-        summand = self._node(rest[-1])
-        k = Node("name", str(limits.children[0]), col=col)
+        summand = self.convert(rest[-1])
+        letter = limits.children[0]
+        if limits.data == "sum_index" and self.text[letter.start_pos - 1] == "_":
+            self._single(letter, "a subscript")
+        k = Node("name", str(letter), col=col)
+        hi = self._limit(upper) if upper is not None else None
         if limits.data == "sum_except":  # \\sum_{j=1, j \\neq k}: the term j = k left out
             j, lo, j2, _, other = limits.children
             if str(j2) != str(j):
                 raise DerivError("write the excluded value of the same index: \\sum_{j=1, j \\neq k}", column=col)
-            hi = self._node(upper.children[0]) if upper is not None else None
             if hi is None:
                 raise DerivError("a sum from a lower limit needs an upper one", column=col)
-            keep = Node("add", args=(Node("num", "1"), Node("neg", args=(Node("call", "delta", (k, self._node(other))),))))
-            return Node("call", "Sum", (Node("mul", args=(keep, summand)), Node("tuple", args=(k, self._node(lo), hi))), col)
+            keep = Node("add", args=(Node("num", "1"), Node("neg", args=(Node("call", "delta", (k, self.convert(other))),))))
+            return Node("call", "Sum", (Node("mul", args=(keep, summand)), Node("tuple", args=(k, self.convert(lo), hi))), col)
         if limits.data == "sum_index":
-            if upper is not None:
+            if hi is not None:
                 raise DerivError("write the lower limit too: \\sum_{k=1}^{N}", column=col)
             return Node("call", "Sum", (summand, k), col)
-        if upper is None:
+        if hi is None:
             raise DerivError("a sum from a lower limit needs an upper one: \\sum_{k=1}^{N}", column=col)
-        lo = self._node(limits.children[1])
-        hi = self._node(upper.children[0])
-        return Node("call", "Sum", (summand, Node("tuple", args=(k, lo, hi), col=col)), col)
+        return Node("call", "Sum", (summand, Node("tuple", args=(k, self.convert(limits.children[1]), hi), col=col)), col)
+
+    def _limit(self, upper):
+        from lark import Token
+
+        (inner,) = upper.children
+        if isinstance(inner, Token):
+            self._single(inner, "a superscript")
+        return self.convert(inner)
+
 
 
 def _flatten_add(node):
@@ -299,55 +265,6 @@ def _flatten_add(node):
         return [t for a in node.args for t in _flatten_add(a)]
     return [node]
 
-
-def _differences(a, b, out):
-    """Collect the places where the trees a and b differ; False if they differ in shape."""
-    if a == b:
-        return True
-    if a.kind == "num" or b.kind == "num":
-        out.append((a, b))
-        return True
-    if a.kind != b.kind or a.value != b.value or len(a.args) != len(b.args):
-        return False
-    return all(_differences(x, y, out) for x, y in zip(a.args, b.args))
-
-
-def _replace(node, old, new):
-    if node == old:
-        return new
-    return Node(node.kind, node.value, tuple(_replace(a, old, new) for a in node.args), node.col)
-
-
-def _ellipsis(terms, last, ctx, col):
-    """t(lo) + t(lo+1) + ... + t(hi) as Sum(t(k), (k, lo, hi)), k an index the terms leave free."""
-    first, diffs = terms[0], []
-    if not _differences(first, last, diffs) or not diffs or len({(a.value, b) for a, b in diffs}) != 1:
-        raise DerivError("cannot see which index runs in this '\\dots' sum", column=col)
-    start, upper = diffs[0]
-    if start.kind != "num":
-        raise DerivError("the first term of a '\\dots' sum must show a number where the last shows the limit", column=col)
-    used = {n.value for t in list(terms) + [last] for n in _names(t)}
-    free = [name for name in ctx.indices if name not in used]
-    if not free:
-        raise DerivError("no declared index is free to run this '\\dots' sum", column=col)
-    k = Node("name", free[0], col=col)
-    summand = _replace(first, start, k)
-    for step, term in enumerate(terms[1:], 1):  # the terms written out must follow the pattern
-        expect = _replace(first, start, Node("num", str(int(start.value) + step)))
-        if _strip_cols(term) != _strip_cols(expect):
-            raise DerivError("the terms before '\\dots' do not follow one pattern", column=col)
-    return Node("call", "Sum", (summand, Node("tuple", args=(k, start, upper))), col)
-
-
-def _names(node):
-    if node.kind == "name":
-        yield node
-    for a in node.args:
-        yield from _names(a)
-
-
-def _strip_cols(node):
-    return (node.kind, node.value, tuple(_strip_cols(a) for a in node.args))
 
 
 _SUPPORTED = "\\frac, \\partial, \\sum, e^{...}, \\exp, \\log, \\ln, \\cdot, \\delta_{ij}, \\mathbb{I}_{\\{j=k\\}}, \\text{name}"
@@ -363,6 +280,10 @@ def parse_tex(text, ctx, allow=()):
         raise DerivError(f"expression longer than {MAX_LENGTH} characters")
     if text.count("{") > 200 or text.count("(") > 200:
         raise DerivError("LaTeX expression nested too deep")
+    for bar in ("\\|", "|"):
+        if bar in text:
+            raise DerivError("norms and absolute values (| |, \\| \\|) are not supported yet",
+                             column=text.index(bar) + 1)
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
@@ -373,11 +294,15 @@ def parse_tex(text, ctx, allow=()):
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
         what = "end of expression" if token is None or token.type == "$END" else repr(str(token))
+        if what in ("'^'", "'_'"):
+            kind = "superscript" if what == "'^'" else "subscript"
+            raise DerivError(f"a double {kind} is read two ways: write braces, x^{{a^b}} or {{x^a}}^b",
+                             column=getattr(exc, "column", None)) from None
         raise DerivError(f"unexpected {what} in LaTeX", column=getattr(exc, "column", None)) from None
     except RecursionError:
         raise DerivError("LaTeX expression nested too deep") from None
     try:
-        node = _ToAst(ctx).convert(tree)
+        node = _Reader(ctx, text).convert(tree)
     except VisitError as exc:
         raise exc.orig_exc from None
     except RecursionError:
@@ -385,4 +310,3 @@ def parse_tex(text, ctx, allow=()):
     if node.kind in ("eq", "ne") and node.kind not in allow:
         raise DerivError("a relation is only allowed in claim_tex", column=node.col)
     return node
-

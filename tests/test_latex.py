@@ -240,3 +240,246 @@ def test_emit_needs_a_name_when_a_file_holds_several(tmp_path):
     assert out.exit_code == 2 and "--name" in out.output
     out = CliRunner().invoke(main, ["emit", target, "-n", "seed-004-loss-gradient", "-o", str(tmp_path / "x.py")])
     assert out.exit_code == 0
+
+
+# -- LaTeX read as mathematicians write it, or refused (issue 10) --------------------------------
+
+def trust_ctx(extra=None):
+    c = Context()
+    for names, kind in {"N": "size", "i j k": "index N", "z x": "vector N", "a b d f y": "real",
+                        "X W": "matrix N N", **(extra or {})}.items():
+        declare(c, names, kind, 1)
+    return c
+
+
+TRUST = trust_ctx()
+
+
+@pytest.mark.parametrize("tex,ascii_", [
+    (r"\exp(y)^2", "exp(y)**2"),
+    (r"\tanh(y)^2", "tanh(y)**2"),
+    (r"\tanh\left(y\right)^{2} a", "tanh(y)**2 * a"),
+    (r"\log{\left(y \right)}^{2}", "log(y)**2"),  # SymPy's own form of log(y)**2
+    (r"\sin^2 y", "sin(y)**2"),
+    (r"\cos^{2}{\left(y \right)}", "cos(y)**2"),
+    (r"\sin^2(y)", "sin(y)**2"),
+    (r"\log y^2", "log(y**2)"),
+    (r"\log {y}^2", "log(y**2)"),  # braces are invisible: the reader sees log y²
+    (r"\exp y + 1", "exp(y) + 1"),
+    (r"\log x_i \cdot a", "log(x[i]) * a"),
+    (r"\sin y \cos y", "sin(y) * cos(y)"),
+    (r"\log \log y", "log(log(y))"),
+    (r"\log(y) a", "log(y) * a"),
+    (r"\frac{d}{dy} y^2", "D(y**2, y)"),
+    (r"\frac{d}{d y} a y", "D(a * y, y)"),
+    (r"\frac{dy}{da}", "D(y, a)"),
+    (r"\frac{d a}{d y}", "D(a, y)"),
+    (r"\frac{\mathrm{d}}{\mathrm{d}y} y^2", "D(y**2, y)"),
+    (r"\frac{\mathrm{d} a}{\mathrm{d} y}", "D(a, y)"),
+    (r"\frac{\partial}{\partial y} a y", "D(a * y, y)"),
+    (r"\frac{\partial}{\partial y} (a + y) + b", "D(a + y, y) + b"),
+    (r"2 \frac{\partial}{\partial y} \log y", "2 * D(log(y), y)"),
+    (r"\frac{\partial^2 a}{\partial y \partial b}", "D(D(a, b), y)"),
+    (r"\frac{d^2 a}{d y^2}", "D(D(a, y), y)"),
+    (r"a(b + y)", "a * (b + y)"),
+    (r"x_i (1 - x_j)", "x[i] * (1 - x[j])"),
+    (r"-y^2", "-(y**2)"),
+    (r"\frac12 y", "y / 2"),
+    (r"\frac ab", "a / b"),
+    (r"2^{3^2}", "2**9"),
+    (r"x^2_i", "x[i]**2"),
+    (r"\sum_k x_k + b", "Sum(x[k], k) + b"),
+    (r"\sum_k x_k \cdot b", "Sum(x[k] * b, k)"),
+    (r"\sum_k x_k + \sum_k z_k", "Sum(x[k], k) + Sum(z[k], k)"),
+    (r"\sum_k x_k \sum_j z_j + b", "Sum(x[k] * Sum(z[j], j), k) + b"),
+    (r"\log \sum_k e^{z_k}", "log(Sum(exp(z[k]), k))"),
+    (r"\log \sum_k e^{z_k} + 1", "log(Sum(exp(z[k]), k)) + 1"),
+    (r"a / b / y", "(a / b) / y"),
+    (r"\sigma(y)", "sigmoid(y)"),
+    (r"\operatorname{relu}(y)", "relu(y)"),
+    (r"\mathrm{step}(y)", "step(y)"),
+])
+def test_latex_reads_as_mathematicians_write_it(tex, ascii_):
+    assert canonical_bound(expression(TRUST, tex, tex=True)) == canonical_bound(expression(TRUST, ascii_))
+
+
+def test_leibniz_d_is_a_derivative_whatever_names_are_declared():
+    for extra in ({}, {"dx": "real"}, {"e": "real"}):
+        c = trust_ctx(extra)
+        assert expression(c, r"\frac{d}{dy} y^2", tex=True) == expression(c, "D(y**2, y)")
+    no_d = Context()
+    declare(no_d, "y", "real", 1)
+    assert expression(no_d, r"\frac{dy}{dy}", tex=True) == expression(no_d, "D(y, y)")
+
+
+def test_a_declared_sigma_stays_a_product():
+    c = trust_ctx({"sigma": "real"})
+    assert expression(c, r"\sigma (a + y)", tex=True) == expression(c, "sigma * (a + y)")
+
+
+@pytest.mark.parametrize("tex,message,column", [
+    (r"\sin^{-1} y", "inverse sine, not 1/\\sin", 1),
+    (r"a + \cos^{-1}(y)", "inverse cosine", 5),
+    (r"\sin^{y} a", "whole positive power", 1),
+    (r"\sin 2y", "read two ways", 7),
+    (r"\log y a", "read two ways", 8),
+    (r"\log y \frac{d}{dy} y", "read two ways", 8),
+    (r"\sin^2(y)^3", "read two ways", 1),
+    (r"\frac{a}{d y}", "differential", 1),
+    (r"\frac{\partial a + b}{\partial y}", "\\partial f in the numerator", 1),
+    (r"\frac{\partial a}{y}", "needs \\partial x", 1),
+    (r"\frac{d^2 a}{d y}", "does not match", 1),
+    (r"\frac{d}{dy}", "needs what it differentiates", 1),
+    (r"\frac{d}{dy} + 1", "needs what it differentiates", 1),
+    (r"a + \partial y", "\\partial is read in", 5),
+    (r"a(b)", "neither as a product nor as an application", 1),
+    (r"f(y)", "neither as a product nor as an application", 1),
+    (r"x_i(y)", "neither", 1),
+    (r"e^{y}^2", "double superscript", 6),
+    (r"2^3^2", "double superscript", 4),
+    (r"y_i_j", "double subscript", 4),
+    (r"2^32", "one character", 3),
+    (r"x_12", "one character", 3),
+    (r"x_ij", "one character", 3),
+    (r"e^xy", "one character", 3),
+    (r"\sum_ke^{y}", "one character", 6),
+    (r"\log_2 y", "subscript on a function", 1),
+    (r"\sum_k x_k + z_k", "index of a \\sum", 14),
+    (r"a - \sum_j x_j - x_j", "index of a \\sum", 18),
+    (r"a / b y", "read two ways", 5),
+    (r"2\frac{1}{2}", "mixed number", 1),
+    (r"2\frac12", "mixed number", 1),
+    (r"y 2", "a number after a factor", 3),
+    (r"\log", "needs an argument", 1),
+    (r"\exp^2", "needs an argument", 1),
+    (r"\sec y", "sec is not supported yet", 1),
+    (r"\|x\|", "not supported yet", 1),
+    (r"a + |y|", "not supported yet", 5),
+])
+def test_ambiguous_latex_is_refused_at_its_column(tex, message, column):
+    with pytest.raises(DerivError) as info:
+        expression(TRUST, tex, tex=True)
+    assert message in info.value.message
+    assert info.value.column == column
+
+
+def test_a_defined_name_before_a_parenthesis():
+    from derivcheck.symbols import Definition
+
+    c = trust_ctx()
+    c.definitions["p"] = Definition("p", new_target("p", ()), ())
+    c.definitions["p"].body = expression(c, "sigmoid(y)")
+    assert expression(c, r"p (1 - p)", tex=True) == expression(c, "p * (1 - p)")  # σ(1 - σ): a product
+    with pytest.raises(DerivError, match="neither as a product"):
+        expression(c, r"p(y + 1)", tex=True)  # p applied to y + 1, or p times it
+
+
+# -- round trip: what derivcheck prints as LaTeX reads back as the same expression ---------------
+
+def _roundtrip(expr, c):
+    from derivcheck.report.latex import math
+
+    text = math(expr, c)
+    back = expression(c, text, tex=True)
+    assert canonical_bound(back) == canonical_bound(expr), text
+
+
+def _chain_expressions(entries):
+    from derivcheck.model import Cases
+
+    for entry in entries:
+        if isinstance(entry, Cases):
+            for case in entry.cases:
+                yield from _chain_expressions(case.steps)
+        else:
+            yield entry.expr
+
+
+ROUNDTRIP_FILES = sorted((Path(__file__).resolve().parent.parent / "derivcheck" / "builtins").glob("*.deriv.yaml")) \
+    + sorted(SEEDS.glob("*.deriv.yaml")) + [DATA / "spec_example_tex.deriv.yaml"]
+
+
+@pytest.mark.parametrize("path", ROUNDTRIP_FILES, ids=lambda p: p.name)
+def test_every_step_of_the_builtins_and_seeds_round_trips(path):
+    from derivcheck.load import load_file
+
+    count = 0
+    for d in load_file(str(path)):
+        for expr in list(_chain_expressions(d.chain)) + [d.claim_lhs, d.claim_rhs]:
+            _roundtrip(expr, d.ctx)
+            count += 1
+    assert count > 2
+
+
+def _expressions():
+    import sympy
+    from hypothesis import strategies as st
+
+    from derivcheck.calculus import D
+
+    c = TRUST
+    a, b, y = (c.scalars[n][0] for n in "aby")
+    i, j, k = (c.indices[n] for n in "ijk")
+    z, x = c.arrays["z"].base, c.arrays["x"].base
+    n = c.sizes["N"]
+    leaves = st.sampled_from([a, b, y, z[i], z[j], x[i], n, sympy.Integer(2), sympy.Integer(-3), sympy.Rational(1, 2)])
+
+    def grow(sub):
+        return st.one_of(
+            st.tuples(sub, sub).map(lambda t: t[0] + t[1]),
+            st.tuples(sub, sub).map(lambda t: t[0] * t[1]),
+            st.tuples(sub, sub).map(lambda t: t[0] - t[1]),
+            st.tuples(sub, st.sampled_from([-2, -1, 2, 3])).map(lambda t: t[0] ** t[1]),
+            st.tuples(sub, st.sampled_from([sympy.exp, sympy.log, sympy.tanh, sympy.sin, sympy.cos, sympy.sqrt,
+                                            lambda u: sympy.Max(u, 0), lambda u: 1 / (1 + sympy.exp(-u))]))
+            .map(lambda t: t[1](t[0])),
+            st.tuples(sub, st.sampled_from([y, a, z[j]])).map(lambda t: D(t[0], t[1])),
+            sub.map(lambda u: sympy.Sum(u * z[k] + x[k], (k, 1, n))),
+            sub.map(lambda u: sympy.Sum(u.subs(z[i], z[k]) * sympy.KroneckerDelta(k, j), (k, 1, n))),
+        )
+
+    return st.recursive(leaves, grow, max_leaves=8)
+
+
+def test_generated_expressions_round_trip():
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(_expressions())
+    def check(expr):
+        if expr.has(sympy_nan()) or expr.is_number and not expr.is_finite:
+            return
+        try:
+            _roundtrip(expr, TRUST)
+        except DerivError as exc:
+            if "too large" in exc.message or "division by zero" in exc.message or "zero to a" in exc.message:
+                return
+            raise
+
+    check()
+
+
+def sympy_nan():
+    import sympy
+
+    return sympy.nan
+
+
+def test_the_latex_reader_raises_only_derivcheck_errors():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = [r"\frac", "{", "}", "(", ")", r"\left(", r"\right)", "^", "_", "x", "y", "z", "d", "i", "j", "k", "2",
+              "12", r"\partial", r"\sum", r"\log", r"\exp", r"\sin", r"\cdot", "+", "-", "/", "=", r"\neq", r"\delta",
+              r"\mathrm{d}", r"\sigma", r"\top", "X", r"\odot", r"\nabla", ",", r"\mathbb{I}", r"\{", r"\}", " ",
+              r"\hat{y}", r"\dots", "e", r"\sqrt", "T", r"\frac12", r"\operatorname{relu}", "[", "]"]
+
+    @settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(pieces), min_size=1, max_size=14))
+    def check(parts):
+        try:
+            expression(TRUST, "".join(parts), allow=("eq", "ne"), tex=True)
+        except DerivError:
+            pass
+
+    check()

@@ -28,8 +28,77 @@ def text(s):
     return "".join(out)
 
 
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX, in forms latex_in.py reads back to the same expression."""
+
+    printmethod = "_derivcheck_latex"  # bypasses D._latex: ∂/∂x (f) g would read as ∂(f g)/∂x
+
+    def __init__(self, settings, e_declared=False):
+        super().__init__(settings)
+        self.e_declared = e_declared
+
+    def _print_D(self, expr):
+        f, x = expr.args
+        body = self._print(f) if isinstance(f, (sympy.Symbol, sympy.Indexed)) else r"\left(%s\right)" % self._print(f)
+        return r"\frac{\partial %s}{\partial %s}" % (body, self._print(x))
+
+    def _print_Sum(self, expr):  # nested single sums, not \substack: Σ_j Σ_i for limits (i, ..), (j, ..)
+        body = expr.function
+        tex = r"\left(%s\right)" % self._print(body) if isinstance(body, sympy.Add) else self._print(body)
+        for k, lo, hi in expr.limits:
+            tex = r"\sum_{%s=%s}^{%s} %s" % (self._print(k), self._print(lo), self._print(hi), tex)
+        return tex
+
+    def _print_ExpBase(self, expr, exp=None):
+        if not self.e_declared:
+            return super()._print_ExpBase(expr, exp)
+        tex = r"\exp\left(%s\right)" % self._print(expr.args[0])
+        return r"%s^{%s}" % (tex, exp) if exp is not None else tex
+
+    def _print_Max(self, expr, exp=None):
+        if len(expr.args) == 2 and 0 in expr.args:  # relu(u) = Max(u, 0)
+            (u,) = [a for a in expr.args if a != 0]
+            tex = r"\operatorname{relu}\left(%s\right)" % self._print(u)
+            return r"%s^{%s}" % (tex, exp) if exp is not None else tex
+        return super()._print_Max(expr, exp)
+
+    def _print_Heaviside(self, expr, exp=None):
+        tex = r"\operatorname{step}\left(%s\right)" % self._print(expr.args[0])
+        return r"%s^{%s}" % (tex, exp) if exp is not None else tex
+
+
+def _declared_bound_names(expr, ctx):
+    """expr with every Sum index that is not a declared index, or also occurs free, renamed to a
+    declared index used nowhere in expr (the same range first): the printed form reads back."""
+    if not expr.has(sympy.Sum):
+        return expr
+    free, taken = expr.free_symbols, set(expr.atoms(sympy.Symbol))
+    indices = list(ctx.indices.values())
+
+    def fix(e):
+        if isinstance(e, sympy.Sum):
+            body, limits = e.function, []
+            for k, lo, hi in e.limits:
+                if k in indices and k not in free:
+                    limits.append((k, lo, hi))
+                    continue
+                spare = [c for c in indices if c not in taken]
+                spare.sort(key=lambda c: ctx.ranges.get(c) != (lo, hi))
+                if spare:
+                    taken.add(spare[0])
+                    body = body.xreplace({k: spare[0]})
+                    k = spare[0]
+                limits.append((k, lo, hi))
+            return sympy.Sum(fix(body), *limits)
+        if not e.args:
+            return e
+        return e.func(*[fix(a) for a in e.args])
+
+    return fix(expr)
+
+
 def math(expr, ctx):
-    """expr in LaTeX; multi-letter names upright (softmax_out, Sigma stays Greek)."""
+    """expr in LaTeX that latex_in.py reads back; multi-letter names upright (softmax_out, Sigma stays Greek)."""
     names = {}
     symbols = [s for s, _ in ctx.scalars.values()] + list(ctx.sizes.values()) + list(ctx.indices.values())
     symbols += [a.base.label for a in ctx.arrays.values()]
@@ -38,7 +107,8 @@ def math(expr, ctx):
     for s in symbols:
         if len(s.name) > 1 and s.name not in greek:
             names[s] = r"\mathrm{%s}" % s.name.replace("_", r"\_")
-    return LatexPrinter({"symbol_names": names}).doprint(expr)
+    printer = _Printer({"symbol_names": names}, e_declared="e" in ctx.names())
+    return printer.doprint(_declared_bound_names(expr, ctx))
 
 
 def _rules(sr):
