@@ -261,6 +261,8 @@ TRUST = trust_ctx()
     (r"\tanh\left(y\right)^{2} a", "tanh(y)**2 * a"),
     (r"\log{\left(y \right)}^{2}", "log(y)**2"),  # SymPy's own form of log(y)**2
     (r"\sin^2 y", "sin(y)**2"),
+    (r"\sin^{-1} y", "arcsin(y)"),  # the inverse sine, never 1/sin
+    (r"\cos^{-1}(y) + 1", "arccos(y) + 1"),
     (r"\cos^{2}{\left(y \right)}", "cos(y)**2"),
     (r"\sin^2(y)", "sin(y)**2"),
     (r"\log y^2", "log(y**2)"),
@@ -318,8 +320,8 @@ def test_a_declared_sigma_stays_a_product():
 
 
 @pytest.mark.parametrize("tex,message,column", [
-    (r"\sin^{-1} y", "inverse sine, not 1/\\sin", 1),
-    (r"a + \cos^{-1}(y)", "inverse cosine", 5),
+    (r"\tanh^{-1} y", "inverse hyperbolic tangent, not 1/\\tanh", 1),
+    (r"a + \tanh^{-1}(y)", "not supported yet", 5),
     (r"\sin^{y} a", "whole positive power", 1),
     (r"\sin 2y", "read two ways", 7),
     (r"\log y a", "read two ways", 8),
@@ -352,7 +354,7 @@ def test_a_declared_sigma_stays_a_product():
     (r"y 2", "a number after a factor", 3),
     (r"\log", "needs an argument", 1),
     (r"\exp^2", "needs an argument", 1),
-    (r"\sec y", "sec is not supported yet", 1),
+    (r"\csc y", "csc is not supported yet", 1),
     (r"\|x\|", "not supported yet", 1),
     (r"a + |y|", "not supported yet", 5),
 ])
