@@ -1,6 +1,6 @@
 """The unevaluated derivative D(f, x) and the tree helpers every rule shares."""
 import sympy
-from sympy import Indexed, IndexedBase, Sum, Symbol
+from sympy import Indexed, IndexedBase, Product, Sum, Symbol
 
 
 class D(sympy.Function):
@@ -25,6 +25,14 @@ def limits_scope(expr, scope):
     for k, lo, hi in expr.limits:
         new[k] = (lo, hi)
     return new
+
+
+def within(rng, lo, hi):
+    """Whether the index range rng = (a, b) lies inside lo..hi: a >= lo and b <= hi for every size.
+
+    rng None (an expression of no known range) is not inside anything.
+    """
+    return rng is not None and (rng[0] - lo).is_nonnegative is True and (hi - rng[1]).is_nonnegative is True
 
 
 FROZEN = "frozen"  # scope key: the defined names held fixed, inside D(f, p[n]) for a defined p
@@ -121,6 +129,53 @@ def rename_bound(sum_expr, avoid):
     return Sum(body, *limits)
 
 
+def substitute(expr, mapping, avoid=()):
+    """expr with each key of mapping replaced by its value, simultaneously and capture-free.
+
+    Inside a Sum (or Product) a key that the Sum binds is another variable and is left alone, and
+    a bound index that occurs free in a value put inside is first renamed to a fresh index (not
+    among avoid, nor any name of expr or of the values). The limits of a sum are substituted in
+    the scope outside it. Every rule and lemma that substitutes goes through here.
+    """
+    mapping = {a: v for a, v in mapping.items() if a != v}
+    if not mapping:
+        return expr
+    taken = set(avoid) | expr.free_symbols | bound_symbols(expr) | set(mapping)
+    for v in mapping.values():
+        taken |= v.free_symbols | bound_symbols(v)
+    return _subst(expr, mapping, taken)
+
+
+def _subst(expr, mapping, taken):
+    if not mapping:
+        return expr
+    if expr in mapping:
+        return mapping[expr]
+    if isinstance(expr, (Sum, Product)):
+        body, limits = _subst_limits(expr.function, list(expr.limits), mapping, taken)
+        return expr.func(body, *limits)
+    if isinstance(expr, IndexedBase) or not expr.args:
+        return expr
+    args = [_subst(a, mapping, taken) for a in expr.args]
+    return expr if tuple(args) == expr.args else expr.func(*args)
+
+
+def _subst_limits(body, limits, mapping, taken):
+    """(body, limits) substituted; limits innermost first, so the last is the outermost binder."""
+    if not limits:
+        return _subst(body, mapping, taken), []
+    k, lo, hi = limits[-1]
+    lo, hi = _subst(lo, mapping, taken), _subst(hi, mapping, taken)
+    inner = {a: v for a, v in mapping.items() if a != k}  # k bound here: another variable inside
+    scope = [body] + [b for lim in limits[:-1] for b in lim[1:]]
+    if any(k in v.free_symbols and any(e.has(a) for e in scope) for a, v in inner.items()):
+        new = fresh_index(taken, k)  # a value inside mentions the outer k: rename the bound k
+        taken.add(new)
+        inner[k] = new
+        k = new
+    body, rest = _subst_limits(body, limits[:-1], inner, taken)
+    return body, rest + [(k, lo, hi)]
+
 
 def depends(expr, x, ctx, _seen=None):
     """Whether expr may depend on the variable x (a scalar Symbol or an entry z[j]).
@@ -154,14 +209,7 @@ def depends(expr, x, ctx, _seen=None):
 
 def instantiate(definition, indices):
     """The body of a defined name at other indices, bound indices renamed to avoid capture."""
-    args = tuple(indices)
-    body = definition.body
-    avoid = set()
-    for a in args:
-        avoid |= a.free_symbols
-    if avoid:
-        body = body.replace(lambda e: isinstance(e, Sum), lambda s: rename_bound(s, avoid))
-    return body.xreplace(dict(zip(definition.params, args)))
+    return substitute(definition.body, dict(zip(definition.params, tuple(indices))))
 
 
 def unfold_node(node, ctx, frozen=frozenset()):

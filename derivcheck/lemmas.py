@@ -1,7 +1,7 @@
 """Verified derivations cited as rules: `by: softmax-jacobian` rewrites with that claim."""
-from sympy import Indexed, IndexedBase, Sum, Symbol
+from sympy import Indexed, IndexedBase, Symbol
 
-from .calculus import free_indices, instantiate, rename_bound
+from .calculus import bound_symbols, free_indices, instantiate, substitute, within
 from .canon import canonical_bound, equal
 from .rulebase import Rule
 
@@ -14,9 +14,10 @@ def citations(deriv, is_rule):
 def _names(expr):
     """The arrays, defined names, sizes and scalars an expression refers to."""
     out = {e.base for e in expr.atoms(Indexed)}
+    labels = {base.label for base in out}
     for s in expr.free_symbols:
         is_index = s.is_integer and s.is_positive is not True
-        if isinstance(s, Symbol) and not is_index:
+        if isinstance(s, Symbol) and not is_index and s not in labels:
             out.add(s)
     return out
 
@@ -24,10 +25,11 @@ def _names(expr):
 def incompatibility(lemma, ctx):
     """Why lemma's claim cannot be used with the declarations ctx, or None if it can."""
     lctx = lemma.ctx
+    todo, seen = list(_names(lemma.claim_lhs) | _names(lemma.claim_rhs)), set()
     for lhs, rhs, line in lctx.assumptions:
         if line is not None and not any(equal(lhs, a) and equal(rhs, b) for a, b, _ in ctx.assumptions):
             return f"{lemma.name} assumes {lhs} = {rhs} (line {line}), which is not assumed here"
-    todo, seen = list(_names(lemma.claim_lhs) | _names(lemma.claim_rhs)), set()
+        todo += list(_names(lhs) | _names(rhs))  # an assumption means the same only if its names do
     while todo:
         name = todo.pop()
         if name in seen:
@@ -37,6 +39,10 @@ def incompatibility(lemma, ctx):
             mine, theirs = ctx.array_of(name), lctx.array_of(name)
             if mine is None or (mine.kind, mine.axes, mine.values) != (theirs.kind, theirs.axes, theirs.values):
                 return f"{name} is not declared here as in {lemma.name} ({theirs.kind})"
+        elif lctx.loss_of(name) is not None:  # L = loss(Z): the same unspecified loss of the same Z
+            if ctx.loss_of(name) != lctx.loss_of(name):
+                return f"{name} is not the same loss here as in {lemma.name}"
+            todo.append(lctx.loss_of(name)[0])
         elif lctx.definition_for(name) is not None:
             theirs, mine = lctx.definition_for(name), ctx.definition_for(name)
             if mine is None or len(mine.params) != len(theirs.params):
@@ -50,6 +56,8 @@ def incompatibility(lemma, ctx):
         elif any(name == s for s, _ in lctx.scalars.values()):
             if lctx.scalars.get(str(name)) != ctx.scalars.get(str(name)):
                 return f"{name} is not declared here as in {lemma.name}"
+        else:
+            return f"{name} has no declaration in {lemma.name} that derivcheck can compare"
     return None
 
 
@@ -74,23 +82,25 @@ def lemma_rule(lemma, ctx):
     pattern = canonical_bound(lemma.claim_lhs)
     pvars = free_indices(lemma.claim_lhs, set(lctx.ranges))
     rhs = lemma.claim_rhs
+    rhs_only = free_indices(rhs, set(lctx.ranges)) - pvars  # the claim holds for each of their values
 
     def transform(node, env, scope):
         if type(node) is not type(pattern):
             return node
-        binding = {}
-        if not _match(pattern, canonical_bound(node), pvars, binding):
+        binding, canonical = {}, canonical_bound(node)
+        if not _match(pattern, canonical, pvars, binding):
             return node
+        if any(v.free_symbols & bound_symbols(canonical) for v in binding.values()):
+            return node  # a free index of the lemma matched an index bound in the node
         for var, value in binding.items():
-            rng = ctx.index_range(value, scope)
-            lo, hi = lctx.ranges[var]
-            if rng is None or (rng[0] - lo).is_nonnegative is not True or (hi - rng[1]).is_nonnegative is not True:
+            if not within(ctx.index_range(value, scope), *lctx.ranges[var]):
                 return node
-        avoid = set().union(*(v.free_symbols for v in binding.values())) | ctx.parameters
-        out = rhs.replace(lambda e: isinstance(e, Sum), lambda s: rename_bound(s, avoid)) if avoid else rhs
+        for var in rhs_only:  # free only on the right: its range here must lie inside the lemma's
+            if not within(ctx.index_range(var, scope), *lctx.ranges[var]):
+                return node
         env.note(lemma.name, f"lemma (line {lemma.claim_line} of {lemma.file}) with "
                  + ", ".join(f"{k} = {v}" for k, v in sorted(binding.items(), key=lambda kv: kv[0].name)))
-        return out.xreplace(binding)
+        return substitute(rhs, binding, ctx.parameters)
 
     return Rule(
         name=lemma.name,

@@ -1,7 +1,7 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
 from sympy import Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
 
-from derivcheck.calculus import D, depends, fresh_index, unfold_except, variable_base
+from derivcheck.calculus import D, bound_symbols, depends, fresh_index, limits_scope, unfold_except, variable_base, within
 from derivcheck.rulebase import Rule
 from derivcheck.vocabulary import derivative
 
@@ -46,16 +46,10 @@ def _through(f, x, ctx, scope):
 def _within(expr, d, ctx, scope):
     """Every entry of d's name in expr lies in d's declared index ranges (the n of Σ_n covers it)."""
     if isinstance(expr, Sum):
-        inner = dict(scope)
-        for k, lo, hi in expr.limits:
-            inner[k] = (lo, hi)
-        return _within(expr.function, d, ctx, inner)
+        return _within(expr.function, d, ctx, limits_scope(expr, scope))
     if isinstance(expr, Indexed) and expr.base == d.target:
-        for index, param in zip(expr.indices, d.params):
-            rng, (lo, hi) = ctx.index_range(index, scope), ctx.ranges[param]
-            if rng is None or (rng[0] - lo).is_nonnegative is not True or (hi - rng[1]).is_nonnegative is not True:
-                return False
-        return True
+        return all(within(ctx.index_range(index, scope), *ctx.ranges[param])
+                   for index, param in zip(expr.indices, d.params))
     return all(_within(a, d, ctx, scope) for a in expr.args)
 
 
@@ -63,7 +57,7 @@ def _index_chain(f, x, env, scope):
     d = _through(f, x, env.ctx, scope)
     if d is None:
         return None
-    taken = set(f.free_symbols) | set(x.free_symbols) | env.ctx.parameters
+    taken = set(f.free_symbols) | set(x.free_symbols) | bound_symbols(f) | env.ctx.parameters
     entry_indices, limits = [], []
     for param in d.params:
         n = param if param not in taken else fresh_index(taken, param)

@@ -1,14 +1,8 @@
 """delta_sift: Σ_k δ_jk f_k = f_j when j lies in k's range (declared ranges, no Piecewise)."""
 from sympy import Add, KroneckerDelta, Mul, Sum, expand
 
+from derivcheck.calculus import substitute, within
 from derivcheck.rulebase import Rule
-
-
-def _inside(env, a, lo, hi, scope):
-    rng = env.ctx.index_range(a, scope)
-    if rng is None:
-        return False
-    return (rng[0] - lo).is_nonnegative is True and (hi - rng[1]).is_nonnegative is True
 
 
 def _sift(term, limits, env, scope):
@@ -25,12 +19,11 @@ def _sift(term, limits, env, scope):
             a = factor.args[0] if factor.args[1] == k else factor.args[1]
             if a == k or a.has(k) or any(a.has(lim[0]) for lim in limits[:pos]):
                 continue  # a must not be bound inside k's sum
-            if _inside(env, a, lo, hi, inner):
+            if within(env.ctx.index_range(a, inner), lo, hi):
                 rest = Mul(*[g for g in Mul.make_args(term) if g is not factor])
-                if any(k in s.variables for s in rest.atoms(Sum)):
-                    continue  # k re-bound inside: leave it
+                inside = Sum(rest, *limits[:pos]) if pos else rest  # the inner limits may use k too
                 env.note("delta_sift", f"{a} ∈ {lo}..{hi}")
-                return rest.xreplace({k: a}), limits[:pos] + limits[pos + 1:]
+                return substitute(inside, {k: a}, env.ctx.parameters), limits[pos + 1:]
     return None
 
 
@@ -47,7 +40,7 @@ def transform(node, env, scope):
             kept.append(term)
             continue
         changed = True
-        new, rest = sifted
+        new, rest = sifted  # new carries the limits inside the sifted one
         out.append(Sum(new, *rest) if rest else new)
     if not changed:
         return node

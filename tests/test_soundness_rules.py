@@ -80,3 +80,165 @@ def test_an_empty_sum_of_positives_is_not_positive():
     assert canon.positive(Sum(exp(z[k]), (k, 1, N)))
     assert not canon.positive(Sum(exp(z[k]), (k, 3, N)))  # 0 at N = 1, 2
     assert not canon.positive(Sum(exp(z[k]), (k, N + 1, N)))
+
+
+# -- 2. capture-avoiding substitution ---------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from sympy import Add, Indexed, KroneckerDelta, Mul  # noqa: E402
+
+from derivcheck.calculus import substitute  # noqa: E402
+from derivcheck.engine import proves  # noqa: E402
+from derivcheck.load import load_text  # noqa: E402
+from derivcheck.rulebase import Env  # noqa: E402
+from derivcheck.rules import BY_NAME  # noqa: E402
+
+I, J, K, M = (Symbol(n, integer=True) for n in "ijkm")
+Z = IndexedBase("z", real=True)
+SIZE = 3
+
+
+def _value(expr, env):
+    """expr evaluated at N = SIZE, z[n] = n**2 + 1, with Python's sums (lo..hi inclusive)."""
+    if isinstance(expr, Sum):
+        *inner, (k, lo, hi) = expr.limits
+        body = Sum(expr.function, *inner) if inner else expr.function
+        return sum(_value(body, {**env, k: n}) for n in range(_value(lo, env), _value(hi, env) + 1))
+    if isinstance(expr, Indexed):
+        return _value(expr.indices[0], env) ** 2 + 1
+    if isinstance(expr, KroneckerDelta):
+        return int(_value(expr.args[0], env) == _value(expr.args[1], env))
+    if isinstance(expr, Add):
+        return sum(_value(a, env) for a in expr.args)
+    if isinstance(expr, Mul):
+        out = 1
+        for a in expr.args:
+            out *= _value(a, env)
+        return out
+    if expr.is_Pow:
+        return _value(expr.base, env) ** int(expr.exp)
+    if expr in env:
+        return env[expr]
+    if expr == N:
+        return SIZE
+    return int(expr)
+
+
+def _exprs():
+    idx = st.sampled_from([I, J, K, M])
+    leaf = st.one_of(idx.map(lambda n: Z[n]), st.tuples(idx, idx).map(lambda p: KroneckerDelta(*p)), idx)
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+        st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+        st.tuples(inner, idx, st.sampled_from([1, 2]), st.sampled_from([N, I])).map(
+            lambda p: Sum(p[0], (p[1], p[2], p[3])))), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_exprs(), st.sampled_from([I, J, K, M]), st.sampled_from([I, J, K, M, I + 1, J + K]),
+       st.tuples(*[st.integers(1, SIZE)] * 4))
+def test_substitute_is_evaluation_at_the_value(expr, var, value, point):
+    """e[var := value] at a point equals e at the point with var set to value's value there."""
+    env = dict(zip([I, J, K, M], point))
+    shifted = {**env, var: _value(value, env)}
+    assert _value(substitute(expr, {var: value}), env) == _value(expr, shifted)
+
+
+def test_substitute_renames_a_bound_index_that_would_capture():
+    out = substitute(Sum(Z[K] * Z[J], (J, 1, N)), {K: J})
+    (bound, _, _), = out.limits
+    assert bound != J and out.function == Z[J] * Z[bound]
+    assert substitute(Sum(Z[K], (K, 1, N)), {K: J}) == Sum(Z[K], (K, 1, N))  # k bound: untouched
+    assert substitute(Sum(Z[M], (M, 1, K)), {K: J}) == Sum(Z[M], (M, 1, J))  # limits are outside
+
+
+def _ctx(extra=""):
+    text = f"""derivcheck: 1
+name: ctx
+symbols:
+  N: size
+  i j k m: index N
+  z: vector N
+{extra}claim: z[i] == z[i]
+steps:
+  - z[i]
+"""
+    (deriv,) = load_text(text, "ctx.deriv.yaml")
+    return deriv.ctx
+
+
+def _proves(a, b, rule, ctx):
+    from derivcheck.build import value
+    return proves(value(ctx, a)[0], value(ctx, b)[0], [BY_NAME[rule], BY_NAME["algebra"]], Env(ctx))
+
+
+def test_delta_sift_does_not_capture_the_index_it_puts_under_an_inner_sum():
+    ctx = _ctx()
+    before = "Sum(delta(j, k) * Sum(z[k] * z[j], j), k)"  # = z[j] * Σ_j' z[j']
+    assert _proves(before, "z[j] * Sum(z[n], n)".replace("n", "m"), "delta_sift", ctx)
+    assert not _proves(before, "Sum(z[j] * z[j], j)", "delta_sift", ctx)
+
+
+def test_delta_sift_substitutes_into_the_limits_of_inner_sums():
+    ctx = _ctx()
+    before = "Sum(Sum(delta(j, k) * z[m], (m, 1, k)), k)"  # = Σ_{m=1}^{j} z[m]
+    assert _proves(before, "Sum(z[m], (m, 1, j))", "delta_sift", ctx)
+    assert not _proves(before, "Sum(z[m], (m, 1, k))", "delta_sift", ctx)
+
+
+# -- lemma citations: substitution, losses, free indices only on the right ---------------------------
+
+from derivcheck.lemmas import incompatibility, lemma_rule  # noqa: E402
+
+
+def _deriv(name, symbols, claim, define=""):
+    lhs = claim.split(" == ")[0]
+    text = f"derivcheck: 1\nname: {name}\nsymbols:\n{symbols}{define}claim: {claim}\nsteps:\n  - {lhs}\n"
+    (deriv,) = load_text(text, f"{name}.deriv.yaml")
+    return deriv
+
+
+VECTOR_SYMBOLS = "  N: size\n  i j k m: index N\n  z: vector N\n  x: real\n"
+
+
+def _cites(lemma, ctx, a, b):
+    from derivcheck.build import value
+    return proves(value(ctx, a)[0], value(ctx, b)[0], [lemma_rule(lemma, ctx), BY_NAME["algebra"]], Env(ctx))
+
+
+def test_a_lemma_free_index_bound_in_its_right_side_is_not_substituted_there():
+    # true: the bound i on the right is another variable than the free i
+    lemma = _deriv("swap", VECTOR_SYMBOLS, "Sum(z[k] * z[j], k) * z[i] == Sum(z[i] * z[j], i) * z[i]")
+    ctx = lemma.ctx
+    node = "Sum(z[k] * z[m], k) * z[m]"
+    assert _cites(lemma, ctx, node, "Sum(z[i] * z[m], i) * z[m]")
+    assert not _cites(lemma, ctx, node, "Sum(z[k] * z[k], k) * z[m]")
+
+
+def test_a_lemma_about_another_loss_is_not_usable():
+    define = "define:\n  Z2: 2 * a\n  W2: 3 * a\n  L: loss({})\n"
+    symbols = "  N: size\n  i n: index N\n  a: vector N\n"
+    lemma = _deriv("dz", symbols, "D(L, a[i]) == 2 * D(L, Z2[i])", define.format("Z2"))
+    here = _deriv("user", symbols, "D(L, a[i]) == 2 * D(L, Z2[i])", define.format("W2")).ctx
+    assert incompatibility(lemma, lemma.ctx) is None
+    assert "L" in (incompatibility(lemma, here) or "")
+
+
+def test_a_free_index_only_on_the_lemma_right_side_keeps_its_range():
+    # sin² + cos² = Σ_k δ(k, m) holds for m in 1..N only
+    lemma = _deriv("one", VECTOR_SYMBOLS, "sin(x)**2 + cos(x)**2 == Sum(delta(k, m), k)")
+    left, right = "sin(x)**2 + cos(x)**2", "Sum(delta(k, m), k)"
+    assert _cites(lemma, lemma.ctx, left, right)
+    wider = _deriv("user", VECTOR_SYMBOLS.replace("i j k m: index N", "i j k: index N\n  m: index 0..N"),
+                   "x == x").ctx
+    assert not _cites(lemma, wider, left, right)
+    # under a sum over m the range of the bound m counts: inside 1..N it may be used, over 0..N not
+    assert _cites(lemma, lemma.ctx, f"Sum({left}, m)", f"Sum({right}, m)")
+    assert not _cites(lemma, wider, f"Sum({left}, m)", f"Sum({right}, m)")
+
+
+def test_a_lemma_assumption_about_other_names_is_not_usable():
+    lemma = _deriv("assumed", VECTOR_SYMBOLS + "  w: vector N\n", "z[i] == z[i]", "assume:\n  - Sum(w[k], k) == 1\n")
+    here = _deriv("user", VECTOR_SYMBOLS + "  w: onehot N\n", "z[i] == z[i]", "assume:\n  - Sum(w[k], k) == 1\n").ctx
+    assert incompatibility(lemma, lemma.ctx) is None
+    assert "w" in (incompatibility(lemma, here) or "")
