@@ -228,8 +228,7 @@ def elaborate(raw):
         el.claim_shape = el.value(first.at, first.text, (), first.syntax == "tex")[1]
         chain = el.steps(raw.chain)
         lhs, rhs = chain[0].expr, _end_value(chain)
-        steps = [s for s in _walk(chain)]
-        text = f"{first.text} = {steps[-1].text}" if len(steps) > 1 else first.text
+        text = f"{first.text} = {_end_text(chain, first.text)}"
         line, tex = first.at.line, first.syntax == "tex"
     ctx.freeze()
     return Derivation(name=raw.name, ctx=ctx, claim_lhs=lhs, claim_rhs=rhs, claim_text=text, claim_line=line,
@@ -237,10 +236,12 @@ def elaborate(raw):
                       claim_tex=tex)
 
 
-def _walk(chain):
-    for e in chain:
-        if isinstance(e, Cases):
-            for c in e.cases:
-                yield from _walk(c.steps)
+def _end_text(chain, before):
+    """The text of the chain's end: its last expression, or each case's end with its condition."""
+    text = before
+    for entry in chain:
+        if isinstance(entry, Cases):
+            text = "; ".join(f"{_end_text(c.steps, text)} when {c.text}" for c in entry.cases)
         else:
-            yield e
+            text = entry.text
+    return text

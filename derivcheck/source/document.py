@@ -162,7 +162,7 @@ class Assembler:
             c = _Chain(name or f"{self.stem}-{first_at.line}", first_at, section, self.decl)
             c.target = c.top
             self.chains.append(c)
-            if not block.aside:
+            if not (block.aside or note.get("aside")):
                 self.chain = c
         if name:
             c.name = name
