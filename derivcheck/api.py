@@ -114,10 +114,15 @@ def load_one(target, name=None):
     from .load import load_file
     from .runner import resolve
 
+    from .hints import teach
+
     paths, errors = resolve([target])
     if errors:
-        raise errors[0]
-    return choose([d for p in paths for d in load_file(p)], name)
+        raise teach(errors[0])
+    try:
+        return choose([d for p in paths for d in load_file(p)], name)
+    except DerivError as exc:
+        raise teach(exc) from None
 
 
 def numeric(target, name=None):

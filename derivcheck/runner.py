@@ -4,6 +4,7 @@ from pathlib import Path
 from . import builtins, workers
 from .engine import verify
 from .errors import DerivError
+from .hints import teach
 from .lemmas import citations, incompatibility
 from .load import load_document, load_file
 from .source import DOCUMENT_SUFFIXES, is_document
@@ -159,4 +160,5 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         for deriv, _ in order:
             finished(id(deriv), verify(deriv, **options(deriv)))
     report.results.sort(key=lambda r: position[id(r.derivation)])
+    report.errors = [teach(e) for e in report.errors]
     return report
