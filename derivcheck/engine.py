@@ -13,12 +13,11 @@ from .model import (
 from .lemmas import lemma_rule
 from .spotcheck import Sampler
 from .rulebase import Env
-from .rules import BY_NAME, RULES, lookup
+from .rules import BOOKKEEPING, BY_NAME, CHECKS, RULES, lookup
 from .verdict import decide, first_failure
 
 MAX_PASSES = 40
 ALGEBRA = BY_NAME["algebra"]
-CASES_RULE = BY_NAME["delta_cases"]
 
 
 def _silent(node, scope):
@@ -67,16 +66,24 @@ def _try(a, b, rules, ctx, conditions):
         return False, env
 
 
-def _justifying(a, b, ctx, conditions):
-    """A short list of rules that proves a = b, or None."""
+def _justifying(a, b, ctx, conditions, named=()):
+    """The rules that prove a = b beyond named and the bookkeeping: a short tuple (empty when the
+    bookkeeping alone proves it), or None when nothing does."""
+    base = list(named) + [r for r in BOOKKEEPING if r not in named]
+    if not named:
+        ok, env = _try(a, b, base, ctx, conditions)
+        if ok:
+            return ()
     for rule in RULES:
-        ok, env = _try(a, b, [rule, ALGEBRA], ctx, conditions)
+        if rule in base:
+            continue
+        ok, env = _try(a, b, base + [rule], ctx, conditions)
         if ok:
             return (rule.name,)
     ok, env = _try(a, b, RULES, ctx, conditions)
     if not ok:
         return None
-    return tuple(r.name for r in RULES if r.name in env.fired) or ("algebra",)
+    return tuple(r.name for r in RULES if r.name in env.fired and r not in base)
 
 
 class _Replay:
@@ -107,10 +114,14 @@ class _Replay:
             named = [r for r in named if not isinstance(r, str)]
         if named is not None:
             ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions)
+            if not ok:  # the named rules first, then with the bookkeeping (which could pre-empt a lemma)
+                ok, env = _try(a, b, named + [r for r in BOOKKEEPING if r not in named], self.ctx, conditions)
             found = tuple(r.name for r in named) if ok else None
         else:
             env, found = None, _justifying(a, b, self.ctx, conditions)
             ok = found is not None
+            if ok:
+                found = found or tuple(r.name for r in BOOKKEEPING)
         if counter is not None:
             msg = "numeric counterexample"
             if ok:
@@ -125,10 +136,11 @@ class _Replay:
                            rules_found=found, samples=samples)
         why = "".join(f"; {reason}" for reason in unavailable)
         if named is not None:
-            found = _justifying(a, b, self.ctx, conditions)
-            if found:
-                return Outcome(MISJUSTIFIED, f"true, but not by {', '.join(step.rules)}{why}; it follows by "
-                               f"{', '.join(found)}; {evidence}", rules_found=found, samples=samples)
+            extra = _justifying(a, b, self.ctx, conditions, named)
+            if extra is not None:
+                found = tuple(r.name for r in named) + extra
+                return Outcome(MISJUSTIFIED, f"true, but it also needs {', '.join(extra) or 'other rules'}, which "
+                               f"the link does not name{why}; {evidence}", rules_found=found, samples=samples)
         return Outcome(UNPROVED, f"no symbolic proof found{why}; {evidence}", samples=samples)
 
     def replay(self, entries, ends, conditions):
@@ -172,11 +184,11 @@ class _Replay:
 
     def endpoints(self, start, ends):
         d = self.deriv
-        ok, _ = _try(start.expr, d.claim_lhs, [BY_NAME["definition"], ALGEBRA], self.ctx, ())
+        ok, _ = _try(start.expr, d.claim_lhs, CHECKS["start"], self.ctx, ())
         self.checks.append(Check("start", start.line, self._end_outcome(ok, start.expr, d.claim_lhs, (), "the chain starts at the claim's left side")))
         outcomes = []
         for expr, conds in ends:
-            ok, _ = _try(expr, d.claim_rhs, [BY_NAME["definition"], CASES_RULE, ALGEBRA], self.ctx, conds)
+            ok, _ = _try(expr, d.claim_rhs, CHECKS["end"], self.ctx, conds)
             outcomes.append(self._end_outcome(ok, expr, d.claim_rhs, conds, "the chain ends at the claim's right side"))
         status = worst(o.status for o in outcomes)
         last = d.steps()[-1]
@@ -246,7 +258,7 @@ class _Replay:
 
     def _sympy_form(self, expr):
         env = Env(self.ctx)
-        facts = [BY_NAME["delta_sift"], BY_NAME["assumption"]]  # declared ranges and domain facts
+        facts = CHECKS["claim"]  # declared ranges and domain facts
         expr = unfold_all(expr, self.ctx)  # a defined p stays folded inside D(f, p[n]) ...
         expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
         expr = unfold_all(expr, self.ctx)  # ... until the derivative is taken

@@ -8,7 +8,9 @@ class Rule:
 
     transform(node, env, scope) -> node rewrites one node of the tree (the engine walks the
     tree leaves-first); it returns the node unchanged when the identity does not apply.
-    Examples are (before, after) pairs in SPEC §3 syntax over EXAMPLE_SYMBOLS.
+    Examples are (before, after) pairs in SPEC §3 syntax over EXAMPLE_SYMBOLS. A bookkeeping
+    rule (constants, D(z_i, z_j) = δ_ij, unfolding a definition, algebra) is applied with whatever
+    rules a link names, as textbooks leave it unnamed.
     """
 
     name: str
@@ -18,6 +20,7 @@ class Rule:
     aliases: tuple = ()
     examples: tuple = ()
     transform: object = None
+    role: str = "named"  # "named": a link must name it; "bookkeeping": applied silently with any named rule
 
 
 @dataclass

@@ -15,4 +15,5 @@ RULE = Rule(
     aliases=("algebra", "simplify", "simplification", "rearrange", "factor", "expand", "cancel", "arithmetic"),
     examples=(("Sum(2 * z[k] + x, k)", "2 * Sum(z[n], n) + N * x"), ("exp(z[i] + z[j])", "exp(z[i]) * exp(z[j])")),
     transform=transform,
+    role="bookkeeping",
 )

@@ -27,4 +27,5 @@ RULE = Rule(
     aliases=("constant rule", "constant", "constant factor"),
     examples=(("D(exp(t), x)", "0"), ("D(3 * exp(t) * z[i], z[j])", "3 * exp(t) * D(z[i], z[j])")),
     transform=transform,
+    role="bookkeeping",
 )

@@ -16,4 +16,5 @@ RULE = Rule(
     aliases=("def", "definition of p", "by definition"),
     examples=(("p[j]", "exp(z[j]) / Sum(exp(z[k]), k)"), ("D(S, x)", "D(Sum(exp(z[n]), n), x)")),
     transform=transform,
+    role="bookkeeping",
 )

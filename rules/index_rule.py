@@ -24,4 +24,5 @@ RULE = Rule(
     aliases=("index rule", "kronecker delta", "kronecker", "partial of an entry"),
     examples=(("D(z[i], z[j])", "delta(i, j)"), ("D(x, x)", "1")),
     transform=transform,
+    role="bookkeeping",
 )
