@@ -151,18 +151,13 @@ def list_builtins():
 
 
 @main.command()
-def rules():
-    """List the rule catalogue with statements and side conditions."""
-    from .rules import RULES
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: the catalogue page (docs/rules.md is this output).")
+def rules(fmt):
+    """List the rule catalogue: roles, statements, side conditions, aliases."""
+    from .catalogue import FORMATS
 
-    for rule in RULES:
-        click.echo(f"{rule.name}")
-        click.echo(f"    {rule.summary}")
-        click.echo(f"    statement: {rule.statement}")
-        for cond in rule.side_conditions:
-            click.echo(f"    side condition: {cond}")
-        if rule.aliases:
-            click.echo(f"    aliases: {', '.join(rule.aliases)}")
+    click.echo(FORMATS[fmt](), nl=False)
 
 
 @main.command()

@@ -108,3 +108,22 @@ def test_sum_rule_renames_a_bound_index_that_would_capture():
     out = rewrite(e, [BY_NAME["sum_rule"]], Env(CTX))
     (s,) = out.atoms(sympy.Sum)
     assert s.limits[0][0] != CTX.indices["k"]
+
+
+def test_docs_rules_md_is_the_rendered_catalogue():
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from derivcheck.cli import main
+
+    out = CliRunner().invoke(main, ["rules", "--format", "markdown"]).output
+    page = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert page.read_text(encoding="utf-8") == out, "regenerate: derivcheck rules --format markdown > docs/rules.md"
+    for rule in RULES:
+        assert f"## `{rule.name}`" in out
+
+
+def test_every_rule_declares_a_role():
+    assert {r.role for r in RULES} == {"named", "bookkeeping"}
+    assert {r.name for r in RULES if r.role == "bookkeeping"} == {"definition", "constant_rule", "index_rule", "algebra"}
