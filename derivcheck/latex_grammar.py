@@ -73,6 +73,10 @@ sub: LETTER                      -> sub_one
     | INDICATOR "_" LBRACE relation RBRACE                 -> indicator
     | SQRT "{" expr "}"                                    -> sqrt
     | NABLA "_" sub                                        -> nabla
+    | NORMOPEN expr NORMCLOSE                              -> norm
+    | LEFT NORMOPEN expr RIGHT NORMCLOSE                   -> norm
+    | ABSOPEN expr ABSCLOSE                                -> absval
+    | LEFT ABSOPEN expr RIGHT ABSCLOSE                     -> absval
 
 NEQ: "\\neq" | "\\ne" | "!="
 DOTS: /\\(c|l)?dots(?![a-zA-Z])/ | "..."
@@ -88,6 +92,10 @@ SQRT: "\\sqrt"
 DELTA: "\\delta"
 TOP.2: /\\(top|intercal|mathsf\s*\{\s*T\s*\})(?![a-zA-Z])/
 INDICATOR: /\\mathbb\{(I|1)\}/ | /\\mathbf\{1\}/ | /\\mathbb\s+(I|1)/
+NORMOPEN: "\\<" | /\\lVert(?![a-zA-Z])/
+NORMCLOSE: "\\>" | /\\rVert(?![a-zA-Z])/
+ABSOPEN: "⦃" | /\\lvert(?![a-zA-Z])/
+ABSCLOSE: "⦄" | /\\rvert(?![a-zA-Z])/
 LEFT: "\\left"
 RIGHT: "\\right"
 LBRACE: "\\{"

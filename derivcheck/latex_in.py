@@ -5,10 +5,12 @@ from .errors import DerivError
 from .latex_grammar import GRAMMAR
 from .latex_sums import ellipsis_sum, leaked_index
 from .latex_leibniz import Derivatives, Operator
+from .latex_marks import Marks, pair_bars
 from .latex_products import Products, _col, _inner, _is, _tree
 from .parse import MAX_LENGTH, Node
 
-_BRACKETS = ("LEFT", "RIGHT", "LBRACE", "RBRACE", "FRAC", "SUM", "DELTA", "INDICATOR", "SQRT", "NABLA")
+_BRACKETS = ("LEFT", "RIGHT", "LBRACE", "RBRACE", "FRAC", "SUM", "DELTA", "INDICATOR", "SQRT", "NABLA", "NORMOPEN",
+             "NORMCLOSE", "ABSOPEN", "ABSCLOSE")
 
 
 @functools.lru_cache(maxsize=1)
@@ -18,7 +20,7 @@ def _parser():
     return Lark(GRAMMAR, parser="lalr", start="start", propagate_positions=True, maybe_placeholders=False)
 
 
-class _Reader(Products, Derivatives):
+class _Reader(Products, Derivatives, Marks):
     """Turns the lark tree into parse.Node trees, the input of build.Builder."""
 
     def __init__(self, ctx, text):
@@ -112,53 +114,6 @@ class _Reader(Products, Derivatives):
 
     # -- products: functions, operators and names applied to parentheses ------
     # -- powers ---------------------------------------------------------------
-    def _pow(self, t, col):
-        base_tree, sup = t.children[0], t.children[1]
-        if _is(_inner(base_tree), "func"):
-            return self._product([t], col)  # \exp^2 alone: needs its argument
-        base = self.convert(base_tree)
-        matrix = base.kind == "name" and (base.value in self.ctx.arrays or base.value in self.ctx.shapes)
-        top = self._transpose_mark(sup, matrix)
-        if top:
-            return Node("transpose", args=(base,), col=col)
-        exponent = self._sup(sup)
-        if matrix:
-            what = "the matrix inverse" if exponent.kind == "neg" else "a matrix power"
-            raise DerivError(f"{base.value}^{{...}}: {what} is not supported yet (X^\\top transposes; "
-                             f"X \\odot X is the elementwise square)", column=col)
-        if base.kind == "name" and base.value == "e" and "e" not in self.declared:
-            return Node("call", "exp", (exponent,), col)
-        return Node("pow", args=(base, exponent), col=col)
-
-    def _pow_sub(self, t, col):  # a^2_i is a_i^2
-        base, sup, sub = t.children
-        if not _is(_inner(base), "letter", "greek", "textname", "hat"):
-            raise DerivError("only a name takes a subscript", column=col)
-        return self._pow(_tree("pow", [_tree("subscript", [base, sub], t.meta), sup], t.meta), col)
-
-    def _transpose_mark(self, sup, matrix):
-        from lark import Token
-
-        (inner,) = sup.children
-        if isinstance(inner, Token) and inner.type == "TOP":
-            return True
-        name = str(inner) if isinstance(inner, Token) else self._name_of(inner) if _is(inner, "textname") else None
-        return name == "T" and (matrix or "T" not in self.declared)
-
-    def _sup(self, sup):
-        from lark import Token
-
-        (inner,) = sup.children
-        if isinstance(inner, Token) and inner.type == "TOP":
-            raise DerivError("\\top transposes a matrix", column=inner.column)
-        if isinstance(inner, Token) and inner.type in ("LETTER", "DIGITS"):
-            self._single(inner, "a superscript")
-        if isinstance(inner, Token) and inner.type == "GREEK":
-            return Node("name", str(inner)[1:], col=inner.column)
-        if isinstance(inner, Token) and inner.type == "TEXTNAME":
-            return self._textname(_tree("textname", [inner]), inner.column)
-        return self.convert(inner)
-
     # -- names, subscripts, functions ----------------------------------------
     def _letter(self, t, col):
         return Node("name", str(t.children[0]), col=col)
@@ -170,17 +125,6 @@ class _Reader(Products, Derivatives):
         raw = str(t.children[0])
         inner = raw[raw.index("{") + 1: raw.rindex("}")].strip().replace("\\_", "_")
         return Node("name", inner, col=col)
-
-    def _hat(self, t, col):
-        raw = str(t.children[0])
-        accent, letter = raw[1:].split("{")[0].split()[0].rstrip("{"), raw.rstrip("} ")[-1]
-        accent = {"widehat": "hat", "bar": "bar", "tilde": "tilde"}.get(accent, accent)
-        options = [f"{letter}_{accent}", f"{letter}{accent}", f"{accent}_{letter}", f"{accent}{letter}"]
-        found = [n for n in options if n in self.declared]
-        if not found:
-            raise DerivError(f"\\{accent}{{{letter}}} stands for a declared name: one of {', '.join(options)}",
-                             column=col)
-        return Node("name", found[0], col=col)
 
     def _number(self, t, col):
         return Node("num", str(t.children[0]), col=col)
@@ -203,6 +147,8 @@ class _Reader(Products, Derivatives):
         if _is(_inner(atom), "func"):
             raise DerivError(f"{_inner(atom).children[0]}_...: a subscript on a function is not supported yet "
                              "(a logarithm to another base, for one)", column=col)
+        if _is(_inner(atom), "norm"):
+            return self._norm(_inner(atom), _col(atom), sub)
         base = self.convert(atom)
         if base.kind != "name":
             raise DerivError("only a name takes a subscript", column=col)
@@ -280,14 +226,12 @@ def parse_tex(text, ctx, allow=()):
         raise DerivError(f"expression longer than {MAX_LENGTH} characters")
     if text.count("{") > 200 or text.count("(") > 200:
         raise DerivError("LaTeX expression nested too deep")
-    for bar in ("\\|", "|"):
-        if bar in text:
-            raise DerivError("norms and absolute values (| |, \\| \\|) are not supported yet",
-                             column=text.index(bar) + 1)
+    original, text = text, pair_bars(text)
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
-        found = text[exc.pos_in_stream: exc.pos_in_stream + 12].split()[0] if text[exc.pos_in_stream:].strip() else ""
+        rest = original[exc.pos_in_stream:]
+        found = rest[:12].split()[0] if rest.strip() else ""
         raise DerivError(f"cannot read LaTeX at {found!r} (supported: {_SUPPORTED})", column=exc.column) from None
     except UnexpectedEOF:
         raise DerivError("the LaTeX expression ends too early", column=len(text) + 1) from None

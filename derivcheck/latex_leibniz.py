@@ -73,6 +73,8 @@ class Derivatives:
 
     def _variable(self, tree, col):
         tree = _inner(tree)
+        if getattr(tree, "type", None) == "LETTER":  # \nabla_w
+            return self.convert(tree)
         if not _is(tree, "letter", "greek", "textname", "hat", "subscript"):
             raise DerivError("a derivative is taken by a name or an entry such as z_j", column=_col(tree) or col)
         return self.convert(tree)

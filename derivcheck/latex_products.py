@@ -1,13 +1,21 @@
 """LaTeX products: functions applied (\\log x, \\sin^2 x, \\exp(x)^2), names before parentheses."""
+import re
+
+from . import vocabulary
 from .errors import DerivError
 from .parse import Node
 from .symbols import FUNCTIONS
 
-_ALIASES = {"ln": "log", "sigma": "sigmoid", "Tr": "trace", "tr": "trace", "lg": "log10"}
+# LaTeX names of the vocabulary's functions (\ln, \operatorname{ReLU}, \operatorname{sgn}, ...),
+# SymPy's printed names (\operatorname{asin}), and \sigma(z) for sigmoid when sigma is not declared
+_ALIASES = {"sigma": "sigmoid", "Tr": "trace", "tr": "trace", "lg": "log10", "asin": "arcsin", "acos": "arccos",
+            "atan": "arctan", "Abs": "abs", "sgn": "sign"}
+_ALIASES.update({re.sub(r"^\\(operatorname|mathrm)\{|\}$|^\\", "", cmd): f.name
+                 for f in vocabulary.FUNCTIONS for cmd in f.latex})
 _INVERSE = {"sin": "arcsin", "cos": "arccos", "tan": "arctan", "tanh": "arctanh"}
-_NOT_CALLABLE = {"D", "Sum", "delta", "loss", "onehot"}
-_KNOWN_ELSEWHERE = {"trace", "det", "diag", "sec", "csc", "cot", "tan", "sinh", "cosh", "sech", "arcsin",
-                    "arccos", "arctan", "max", "min", "softplus", "erf", "abs", "norm", "sgn", "sign", "log10"}
+_NOT_CALLABLE = {"D", "Sum", "delta", "loss", "onehot", "pi"}
+# known to mathematicians, not to derivcheck: applied, they are refused by name, not read as products
+_KNOWN_ELSEWHERE = {"det", "csc", "cot", "min", "log10", "arctanh", "rank", "inv", "argmax", "argmin", "Var", "E"}
 
 
 def _is(tree, *kinds):
@@ -129,6 +137,7 @@ class Products:
         if (name is not None and power is None and name not in self.declared and nxt is not None
                 and (_parenthesised(nxt) or _is(_inner(nxt), "arglist") or _is(_inner(nxt), "pow")
                      and _parenthesised(nxt.children[0]))
+                and _ALIASES.get(name, name) not in vocabulary.CONSTANTS
                 and (_ALIASES.get(name, name) in FUNCTIONS or _ALIASES.get(name, name) in _KNOWN_ELSEWHERE)):
             return name, None
         return None

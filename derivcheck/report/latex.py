@@ -37,10 +37,11 @@ class _Printer(LatexPrinter):
         super().__init__(settings)
         self.e_declared = e_declared
 
-    def _print_D(self, expr):
+    def _print_D(self, expr, exp=None):
         f, x = expr.args
         body = self._print(f) if isinstance(f, (sympy.Symbol, sympy.Indexed)) else r"\left(%s\right)" % self._print(f)
-        return r"\frac{\partial %s}{\partial %s}" % (body, self._print(x))
+        tex = r"\frac{\partial %s}{\partial %s}" % (body, self._print(x))
+        return r"\left(%s\right)^{%s}" % (tex, exp) if exp is not None else tex
 
     def _print_Sum(self, expr):  # nested single sums, not \substack: Σ_j Σ_i for limits (i, ..), (j, ..)
         body = expr.function
