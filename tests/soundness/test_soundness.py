@@ -38,10 +38,6 @@ KNOWN = {
     "capture-delta-cases-label": "cases-branch-evidence: branch samples ignore the label condition, so true branch links read as refuted (engine fault message) — cases / num",
     "cases-label-no-samples": "cases-branch-evidence: under k == y[i] no sample evaluates; under k != y[i] true links refuted — cases / num",
     "capture-delta-sift-blinded": "capture-delta-sift: k -> j under an inner Sum binding j — rules (delta_sift) / num (blinding)",
-    "latex-arcsin": "latex-misreading: \\sin^{-1} read as 1/sin — latex",
-    "latex-exp-squared": "latex-misreading: \\exp(x)^2 read as exp(x**2) — latex",
-    "latex-leibniz-d": "latex-misreading: \\frac{d}{dx} with a declared d — latex",
-    "latex-tanh-squared": "latex-misreading: \\tanh(z)^2 read as tanh(z**2) — latex",
     "lemma-loss-ignored": "lemma-compatibility: losses not compared — rules (lemmas)",
     "lemma-rhs-only-index": "lemma-compatibility: a free index only on the lemma's right side keeps no range — rules (lemmas)",
     "true-cases-label": "cases-coverage (true refuted): labels not substituted in the case test — cases",
@@ -49,7 +45,6 @@ KNOWN = {
     "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
     "true-hessian": "bad-refutation: nested finite differences (and no symbolic proof of the first link) — num / rules",
     "true-high-frequency": "bad-refutation: finite-difference step too large for sin(100000 x) — num",
-    "true-latex-exp-squared": "latex-misreading (true refuted): \\exp(x)^2 read as exp(x**2) — latex",
     "true-log-real": "bad-refutation: NaN at x < 0 counted as a counterexample — num",
     "unbounded-power-tower": "unbounded-work: (9**999)**999 computed at load, ValueError traceback in lambdify — cache (build.py size guards)",
 }
