@@ -131,3 +131,15 @@ def numeric(target, name=None):
     from .emit import load_module, module_source
 
     return load_module(module_source(load_one(target, name)))
+
+
+SCHEMAS = ("report", "derivation")
+
+
+def schema(name):
+    """The JSON Schema (a dict) of the JSON report ("report") or of a *.deriv.yaml file ("derivation")."""
+    import json
+
+    if name not in SCHEMAS:
+        raise ValueError(f"no schema {name!r} (choose from {', '.join(SCHEMAS)})")
+    return json.loads((Path(__file__).parent / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))

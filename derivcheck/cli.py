@@ -178,6 +178,17 @@ def trace(target, fmt, output, color, seed, timeout):
 
 
 @main.command()
+@click.argument("name", type=click.Choice(["report", "derivation"]))
+def schema(name):
+    """Print the JSON Schema of the JSON report or of a *.deriv.yaml file."""
+    import json
+
+    from .api import schema as load_schema
+
+    click.echo(json.dumps(load_schema(name), indent=2, ensure_ascii=False))
+
+
+@main.command()
 @click.argument("target")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="The Python module to write.")

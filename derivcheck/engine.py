@@ -1,6 +1,7 @@
 """The pure engine: verify(derivation) -> DerivationResult, replaying every link with the rules."""
 import dataclasses
 import hashlib
+import time
 
 from sympy import Integer, diff, srepr
 
@@ -292,6 +293,7 @@ def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None,
     index (not recomputed); progress(event, index, outcome) hears each link start and finish;
     memo (get/put by key) remembers outcomes across runs.
     """
+    began = time.perf_counter()
     run = _Replay(deriv, seed, lemmas, preset, progress, memo)
     ends = run.replay(deriv.chain, [], ())
     start = deriv.chain[0]
@@ -301,6 +303,7 @@ def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None,
     result = DerivationResult(deriv, "", claim, run.steps, run.checks, strict)
     result.verdict = decide(result)
     result.failure = first_failure(result)
+    result.seconds = time.perf_counter() - began
     return result
 
 

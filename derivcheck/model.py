@@ -157,6 +157,7 @@ class DerivationResult:
     checks: list = field(default_factory=list)
     strict: bool = False
     failure: Failure = None  # set with the verdict (verdict.first_failure), never recomputed by reporters
+    seconds: float = 0.0  # time spent verifying it (in the worker that did)
 
 
 @dataclass

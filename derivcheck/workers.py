@@ -45,7 +45,8 @@ def _child(fd, deriv, options, preset):
             result = verify(deriv, preset=preset, progress=lambda e, i, o=None: _send(fd, (e, i, o)), **options)
             # only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest
             _send(fd, ("result", None, (result.verdict, result.claim,
-                                        [(sr.step.index, sr.outcome) for sr in result.steps], result.checks, result.strict)))
+                                        [(sr.step.index, sr.outcome) for sr in result.steps], result.checks, result.strict,
+                                        result.seconds)))
         except MemoryError:
             _send(fd, ("died", None, "ran out of memory"))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
@@ -58,10 +59,11 @@ def _child(fd, deriv, options, preset):
 
 def _rebuild(deriv, payload):
     """The DerivationResult from a worker's outcomes and the parent's own derivation."""
-    verdict, claim, outcomes, checks, strict = payload
+    verdict, claim, outcomes, checks, strict, seconds = payload
     steps = {s.index: s for s in deriv.steps()}
     result = DerivationResult(deriv, verdict, claim, [StepResult(steps[i], o) for i, o in outcomes], checks, strict)
     result.failure = first_failure(result)
+    result.seconds = seconds
     return result
 
 

@@ -7,6 +7,7 @@ REGISTRY = {
     "json": ("jsonout", "the JSON report of SPEC §6 (schema: `derivcheck schema report`)"),
     "github": ("github", "GitHub Actions annotations, then the text report"),
     "junit": ("junit", "JUnit XML: a testcase per derivation"),
+    "sarif": ("sarif", "SARIF 2.1.0 for code scanning"),
     "latex": ("latex", "the proof trace as a complete amsmath document"),
     "markdown": ("markdown", "the proof trace as markdown with $$ blocks"),
     "html": ("html", "the proof trace as one self-contained HTML page (MathML, no network)"),

@@ -1,49 +1,84 @@
-"""JUnit XML: one testcase per derivation; a failure carries the failing link and its evidence."""
+"""JUnit XML: testsuites > testsuite per file > testcase per derivation, with time, file and line."""
+from pathlib import PurePath
 from xml.etree import ElementTree as ET
 
-from ..model import PROVED, VERIFIED
+from ..model import VERIFIED
+from .base import counterexample_lines, failure_phrase, needs_attention, rules_phrase, status_word, where
+
+
+def classname(file):
+    """A dotted name Jenkins splits into package and class: examples/seeds/003-x.deriv.yaml -> examples.seeds.003-x."""
+    if not file:
+        return "derivcheck"
+    if file.startswith("builtin:"):
+        file = "builtin/" + file[len("builtin:"):]
+    path = PurePath(file)
+    stem = path.name.split(".deriv.")[0].split(".md")[0].replace(".", "_")
+    parts = [p.replace(".", "_") for p in path.parent.parts if p not in ("/", ".", "..")]
+    return ".".join(parts + [stem]) or "derivcheck"
 
 
 def _detail(result):
-    lines = []
+    lines, d = [], result.derivation
     for sr in result.steps:
-        if sr.outcome.status != PROVED:
-            lines.append(f"line {sr.step.line} [{sr.step.index}] {sr.step.text}")
-            lines.append(f"  by {', '.join(sr.step.rules or ('(no rule named)',))}: {sr.outcome.status}: {sr.outcome.message}")
-            if sr.outcome.counterexample:
-                lines.append(f"  counterexample: {sr.outcome.counterexample}")
+        if needs_attention(result, sr):
+            lines.append(f"{where(d.file, sr.step.line, sr.step.column)}: [{sr.step.index}] {sr.step.text}")
+            lines.append(f"  {rules_phrase(sr)}: {status_word(result, sr)}: {sr.outcome.message}")
+            lines += ["  " + x for x in counterexample_lines(sr.outcome.counterexample)]
     for check in result.checks:
-        if check.outcome.status != PROVED:
-            lines.append(f"{check.kind} (line {check.line}): {check.outcome.status}: {check.outcome.message}")
-            if check.outcome.counterexample:
-                lines.append(f"  counterexample: {check.outcome.counterexample}")
-    lines.append(f"claim (line {result.derivation.claim_line}): {result.claim.status}: {result.claim.message}")
+        if check.outcome.status != "proved":
+            lines.append(f"{where(d.file, check.line)}: {check.kind} check {check.outcome.status}: {check.outcome.message}")
+            lines += ["  " + x for x in counterexample_lines(check.outcome.counterexample, ("chain", "claim"))]
+    lines.append(f"claim ({where(d.file, d.claim_line)}): {result.claim.status}: {result.claim.message}")
     return "\n".join(lines)
 
 
+def _suite(root, name, file):
+    return ET.SubElement(root, "testsuite", name=name, file=file or "")
+
+
 def render(report, stream, **options):
-    suite = ET.Element("testsuite", name="derivcheck")
-    failures = errors = 0
+    root = ET.Element("testsuites", name="derivcheck")
+    suites, counts = {}, {}
+
+    def suite_of(file):
+        if file not in suites:
+            suites[file] = _suite(root, classname(file), file)
+            counts[file] = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
+        return suites[file], counts[file]
+
     for exc in report.errors:
-        case = ET.SubElement(suite, "testcase", classname=exc.file or "derivcheck", name="load")
-        ET.SubElement(case, "error", message=str(exc)).text = str(exc)
-        errors += 1
+        suite, c = suite_of(exc.file)
+        case = ET.SubElement(suite, "testcase", classname=classname(exc.file), name="read", file=exc.file or "",
+                             line=str(exc.line or 1), time="0")
+        ET.SubElement(case, "error", message=str(exc), type="unreadable").text = str(exc)
+        c["tests"] += 1
+        c["errors"] += 1
     for u in report.unchecked:
-        case = ET.SubElement(suite, "testcase", classname=u.file, name=f"line {u.line}")
+        suite, c = suite_of(u.file)
+        case = ET.SubElement(suite, "testcase", classname=classname(u.file), name=f"line {u.line}", file=u.file,
+                             line=str(u.line), time="0")
         ET.SubElement(case, "skipped", message=f"{u.file}:{u.line}:{u.column}: not checked: {u.reason}")
+        c["tests"] += 1
+        c["skipped"] += 1
     for result in report.results:
         d = result.derivation
-        case = ET.SubElement(suite, "testcase", classname=d.file or "derivcheck", name=d.name)
+        suite, c = suite_of(d.file)
+        line = result.failure.line if result.failure else d.claim_line
+        case = ET.SubElement(suite, "testcase", classname=classname(d.file), name=d.name, file=d.file or "",
+                             line=str(line), time=f"{result.seconds:.3f}")
+        c["tests"] += 1
+        c["time"] += result.seconds
         if result.verdict != VERIFIED:
-            failures += 1
-            bad = result.failure
-            message = (f"line {bad.line}: link {bad.index} {bad.status}" if bad and bad.kind == "link"
-                       else f"line {bad.line}: {bad.kind} {bad.status}" if bad else "not verified")
-            ET.SubElement(case, "failure", message=message, type=result.verdict).text = _detail(result)
+            c["failures"] += 1
+            ET.SubElement(case, "failure", message=failure_phrase(result), type=result.verdict).text = _detail(result)
         else:
             ET.SubElement(case, "system-out").text = f"verified: {d.claim_text}"
-    suite.set("tests", str(len(report.results) + len(report.errors) + len(report.unchecked)))
-    suite.set("skipped", str(len(report.unchecked)))
-    suite.set("failures", str(failures))
-    suite.set("errors", str(errors))
-    stream.write(ET.tostring(suite, encoding="unicode") + "\n")
+    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
+    for file, suite in suites.items():
+        for key, value in counts[file].items():
+            suite.set(key, f"{value:.3f}" if key == "time" else str(value))
+            total[key] += value
+    for key, value in total.items():
+        root.set(key, f"{value:.3f}" if key == "time" else str(value))
+    stream.write(ET.tostring(root, encoding="unicode") + "\n")
