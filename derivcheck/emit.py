@@ -3,13 +3,13 @@ import importlib.util
 import tempfile
 from pathlib import Path
 
-from sympy import Symbol
+from sympy import Indexed, Symbol
+from sympy.printing.pycode import PythonCodePrinter
 
 from . import __version__
 from .calculus import free_indices, instantiate, unfold_all
 from .errors import DerivError
 from .model import links
-from .spotcheck import _FDPrinter
 
 TEMPLATE = '''"""Numeric functions for the derivation {name!r}, emitted by derivcheck {version}.
 
@@ -131,6 +131,40 @@ SIGNATURE = {signature_list}
 if __name__ == "__main__":
     print("spot_check:", spot_check())
 '''
+
+
+class _FDPrinter(PythonCodePrinter):
+    """Prints D(f, x) as a central difference of f in x, with x's whole array rebound."""
+
+    ctx = None  # defined names are tabulated from their definitions
+
+    def _print_D(self, expr):
+        f, x = expr.args
+        if isinstance(x, Indexed):
+            name = str(x.base.label)
+            idx = ", ".join(self._print(i) for i in x.indices)
+            d = self.ctx.definition_for(x.base) if self.ctx is not None else None
+            start = name if d is None else self._table(d)
+            return f"_fd(lambda {name}: ({self._print(f)}), {start}, ({idx}))"
+        return f"_fd_scalar(lambda {x.name}: ({self._print(f)}), {x.name})"
+
+    def _table(self, d):
+        """{index: value} of a defined name at the current inputs, as a dict comprehension."""
+        loop = [Symbol(f"_t{n}", integer=True) for n in range(len(d.params))]
+        body = unfold_all(instantiate(d, loop), self.ctx)
+        key = ", ".join(v.name for v in loop)
+        fors = " ".join(
+            f"for {v.name} in range({self._print(self.ctx.ranges[p][0])}, {self._print(self.ctx.ranges[p][1])} + 1)"
+            for v, p in zip(loop, d.params))
+        return f"{{({key}): ({self._print(body)}) {fors}}}"
+
+    def _print_Heaviside(self, expr):
+        u = self._print(expr.args[0])
+        return f"(1.0 if ({u}) > 0 else (0.5 if ({u}) == 0 else 0.0))"
+
+    def _print_KroneckerDelta(self, expr):
+        a, b = (self._print(x) for x in expr.args)
+        return f"(1 if {a} == {b} else 0)"
 
 
 def _printer(ctx):

@@ -99,14 +99,14 @@ class _Replay:
         self.fingerprint = _fingerprint(deriv, seed, lemmas or {}) if memo is not None else None
         self.deriv = deriv
         self.ctx = deriv.ctx
-        self.sampler = Sampler(deriv.ctx, seed)
+        self.sampler = Sampler(deriv.ctx, seed, _expressions(deriv), _conditions(deriv.chain))
         self.steps = []
         self.checks = []
 
     def link(self, prev, step, conditions):
         """The outcome of prev = step.expr under conditions, by step.rules."""
         a, b = prev, step.expr
-        counter, samples, dev = self.sampler.compare(a, b, conditions)
+        counter, samples, undefined, dev = self.sampler.compare(a, b, conditions)
         named = None
         if step.rules is not None:
             named = [lookup(r) or self.lemmas.get(r) or f"{r} is no rule and no verified derivation" for r in step.rules]
@@ -128,7 +128,10 @@ class _Replay:
             if ok:
                 msg += " although the rules rewrote both sides to one form (an engine fault: please report)"
             return Outcome(REFUTED, msg, counterexample=counter, samples=samples)
-        evidence = _evidence(samples, dev)
+        evidence = _evidence(samples, dev, undefined)
+        if ok and not samples:
+            return Outcome(UNPROVED, f"the rules rewrite both sides to one form ({', '.join(found)}), but {evidence}",
+                           rules_found=found, samples=samples)
         if ok and named is not None:
             return Outcome(PROVED, f"by {', '.join(found)}; {evidence}", rules_found=found,
                            side_conditions=tuple(env.notes), samples=samples)
@@ -196,22 +199,26 @@ class _Replay:
         self.checks.append(Check("end", last.line, next(o for o in outcomes if o.status == status)))
 
     def _end_outcome(self, ok, a, b, conds, what):
-        if ok:
-            return Outcome(PROVED, what)
-        counter, samples, _ = self.sampler.compare(a, b, conds)
+        counter, samples, undefined, dev = self.sampler.compare(a, b, conds)
         if counter:
             return Outcome(REFUTED, f"not true that {what}: numeric counterexample", counterexample=counter)
-        return Outcome(UNPROVED, f"{what}: not shown by algebra, numerically consistent at {samples} samples")
+        if ok and samples:
+            return Outcome(PROVED, what, samples=samples)
+        if ok:
+            return Outcome(UNPROVED, f"{what} by algebra, but {_evidence(samples, dev, undefined)}")
+        return Outcome(UNPROVED, f"{what}: not shown by algebra, {_evidence(samples, dev, undefined)}")
 
     def assumptions(self):
         """Each `assume` entry must hold on the declared domains (numerically)."""
         for lhs, rhs, line in self.ctx.assumptions:
             if line is None:
                 continue  # a fact of a declared kind (onehot, simplex): true by construction
-            counter, samples, _ = self.sampler.compare(lhs, rhs)
+            counter, samples, undefined, dev = self.sampler.compare(lhs, rhs)
             if counter is not None:
                 self.checks.append(Check("assume", line, Outcome(
                     REFUTED, "this assumption does not hold on the declared domains", counterexample=counter)))
+            elif not samples:
+                self.checks.append(Check("assume", line, Outcome(UNPROVED, _evidence(samples, dev, undefined))))
             else:
                 self.checks.append(Check("assume", line, Outcome(PROVED, f"holds at {samples} samples")))
 
@@ -236,13 +243,15 @@ class _Replay:
         return outcome
 
     def _claim(self):
-        """The claim itself: SymPy's own diff with delta sifting, then finite differences."""
+        """The claim itself: SymPy's own diff with delta sifting, then the numeric samples."""
         d = self.deriv
-        counter, samples, dev = self.sampler.compare(d.claim_lhs, d.claim_rhs)
+        counter, samples, undefined, dev = self.sampler.compare(d.claim_lhs, d.claim_rhs)
         if counter is not None:
             return Outcome(REFUTED, "the claim is false: numeric counterexample", counterexample=counter, samples=samples)
         ok = False
-        evidence = _evidence(samples, dev).replace("numerically consistent", "finite differences agree")
+        evidence = _evidence(samples, dev, undefined)
+        if not samples:
+            return Outcome(UNPROVED, f"the claim cannot be checked: {evidence}", samples=samples)
         losses = {sym for sym, _, _ in self.ctx.losses.values()}
         if losses & (unfold_all(d.claim_lhs, self.ctx).free_symbols | unfold_all(d.claim_rhs, self.ctx).free_symbols):
             return Outcome(UNPROVED, "the claim involves an unspecified loss, which SymPy cannot differentiate: "
@@ -267,10 +276,27 @@ class _Replay:
         return rewrite(canon.normal(expr, self.ctx), facts, env)
 
 
-def _evidence(samples, dev):
+def _evidence(samples, dev, undefined=0):
+    skipped = f"; {undefined} points skipped where a side is undefined" if undefined else ""
     if samples == 0:
-        return "no numeric sample could be evaluated (undefined or overflowing everywhere): no numeric evidence"
-    return f"numerically consistent at {samples} samples (max deviation {dev:.1e})"
+        return f"no numeric sample could be evaluated (no point, or a side undefined at every point{skipped}): no numeric evidence"
+    return f"numerically consistent at {samples} samples (max deviation {dev:.1e} of the magnitudes{skipped})"
+
+
+def _expressions(deriv):
+    """Every expression of the derivation: the claim's sides and every step."""
+    return [deriv.claim_lhs, deriv.claim_rhs] + [s.expr for s in deriv.steps()]
+
+
+def _conditions(entries):
+    """Every case condition of the chain."""
+    out = []
+    for entry in entries:
+        if isinstance(entry, Cases):
+            for case in entry.cases:
+                out.append(case.condition)
+                out += _conditions(case.steps)
+    return out
 
 
 def _fingerprint(deriv, seed, lemmas):

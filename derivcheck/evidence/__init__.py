@@ -1,0 +1,1 @@
+"""Numeric evidence: SymPy expressions compiled to closures, exact derivatives, seeded samples."""

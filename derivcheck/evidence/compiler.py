@@ -1,0 +1,337 @@
+"""SymPy expressions compiled once into Python closures, evaluated at a point by an Evaluator.
+
+No source text is generated, so no user name (a scalar called `range`, `max`, `math`) can
+shadow anything: every name is a key of the evaluator's tables. D(f, x) is the ε part of f
+evaluated with x perturbed by a dual number of a fresh tag (exact, nested derivatives exact);
+inside D(f, p[n]) for a defined p, p's entries are independent inputs (calculus.FROZEN).
+Defined entries, sums and derivatives are memoised per point: a table is built once.
+"""
+import itertools
+
+import sympy
+from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
+
+from ..calculus import D
+from .values import (
+    Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
+    sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
+)
+
+UNARY = {sympy.exp: exp_, sympy.log: log_, sympy.tanh: tanh_, sympy.sin: sin_, sympy.cos: cos_, sympy.tan: tan_,
+         sympy.sinh: sinh_, sympy.cosh: cosh_, sympy.atan: atan_, sympy.asin: asin_, sympy.acos: acos_,
+         sympy.Abs: abs_, sympy.sign: sign_, sympy.sec: sec_, sympy.sech: sech_, sympy.erf: erf_}
+_MISSING = object()
+_TAGS = itertools.count(1)
+
+
+def as_int(v):
+    """An index value: an int, else Undefined."""
+    if type(v) is int:
+        return v
+    v = real(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, int):
+        return v
+    raise Undefined("an index that is not an integer")
+
+
+class Program:
+    """The compiled closures of one Context: each expression compiled once."""
+
+    def __init__(self, ctx, losses):
+        self.ctx = ctx
+        self.losses = losses  # loss Symbol -> the expression standing for it
+        self.defs = {d.target: d for d in ctx.definitions.values()}
+        self.sizes = frozenset(ctx.sizes.values())
+        self.labels = {b.label for b in self._bases()}
+        self._closures = {}
+        self._deps = {}
+        self._bodies = {}
+        self._extras = {}
+
+    def _bases(self):
+        out = [a.base for a in self.ctx.arrays.values()]
+        out += [d.target for d in self.ctx.definitions.values() if isinstance(d.target, IndexedBase)]
+        for body in self.losses.values():
+            out += list(body.atoms(IndexedBase))
+        return out
+
+    # -- static facts -------------------------------------------------------
+    def _direct(self, expr):
+        out = {e.base for e in expr.atoms(Indexed)}
+        out |= {s for s in expr.free_symbols if isinstance(s, Symbol) and s not in self.labels}
+        return out
+
+    def deps(self, target):
+        """Every base and symbol whose value target's value (a name or an expression) may depend on."""
+        found = self._deps.get(target)
+        if found is None:
+            self._deps[target] = frozenset({target})  # a cycle guard
+            body = self.losses.get(target)
+            if body is None and target in self.defs:
+                body = self.defs[target].body
+            if body is None and isinstance(target, sympy.Basic) and not isinstance(target, (Symbol, IndexedBase)):
+                body = target
+            out = {target}
+            if body is not None:
+                for t in self._direct(body):
+                    out |= self.deps(t)
+            found = self._deps[target] = frozenset(out)
+        return found
+
+    def varying(self, expr):
+        """The index symbols whose values expr's value depends on (sizes and inputs are per round)."""
+        out = self._ints(expr)
+        for t in self.deps(expr):
+            if t in self.defs:
+                out |= set(self.extras(t))
+        return tuple(sorted(out, key=lambda s: s.name))
+
+    def extras(self, target):
+        """The index symbols free in target's definition besides its parameters."""
+        found = self._extras.get(target)
+        if found is None:
+            d = self.defs[target]
+            found = self._extras[target] = tuple(sorted(self._ints(d.body) - set(d.params), key=lambda s: s.name))
+        return found
+
+    def _ints(self, expr):
+        return {s for s in expr.free_symbols
+                if isinstance(s, Symbol) and s.is_integer and s not in self.sizes and s not in self.labels}
+
+    # -- compiling ----------------------------------------------------------
+    def compile(self, expr):
+        """A closure ev -> value of expr, memoised per point (the chain shares sides)."""
+        fn = self._closures.get(("top", expr))
+        if fn is None:
+            fn = self._closures[("top", expr)] = self._memoised(expr, self._node(expr))
+        return fn
+
+    def body(self, target):
+        fn = self._bodies.get(target)
+        if fn is None:
+            fn = self._bodies[target] = self._node(self.defs[target].body)
+        return fn
+
+    def _memoised(self, expr, inner):
+        deps, keys, ident = self.deps(expr), self.varying(expr), object()
+
+        def memo(ev):
+            while ev.parent is not None and ev.var not in deps:
+                ev = ev.parent
+            env = ev.env
+            key = (ident, tuple([env[s] for s in keys]))
+            v = ev.memo.get(key, _MISSING)
+            if v is _MISSING:
+                v = ev.memo[key] = inner(ev)
+            return v
+
+        return memo
+
+    def _node(self, expr):
+        fn = self._closures.get(expr)
+        if fn is None:
+            fn = self._closures[expr] = self._build(expr)
+        return fn
+
+    def _build(self, e):  # noqa: C901 - one branch per kind of node
+        if e.is_Integer:
+            v = int(e)
+            return lambda ev: v
+        if isinstance(e, Symbol):
+            if e in self.losses:
+                return self._node(self.losses[e])
+            if e in self.defs:
+                return lambda ev: ev.defined(e, ())
+            return lambda ev: ev.env[e]
+        if isinstance(e, Indexed):
+            return self._indexed(e)
+        if isinstance(e, sympy.Add):
+            return self._fold(e.args, lambda x, y: x + y)
+        if isinstance(e, sympy.Mul):
+            return self._fold(e.args, lambda x, y: x * y)
+        if isinstance(e, sympy.Pow):
+            base = self._node(e.args[0])
+            if e.args[1].is_number:
+                n = int(e.args[1]) if e.args[1].is_Integer else float(e.args[1])
+                return lambda ev: power(base(ev), n)
+            ex = self._node(e.args[1])
+            return lambda ev: general_power(base(ev), ex(ev))
+        if isinstance(e, Sum):
+            return self._memoised(e, self._sum(e))
+        if isinstance(e, D):
+            return self._memoised(e, self._derivative(e))
+        if e.func in UNARY:
+            f, arg = UNARY[e.func], self._node(e.args[0])
+            return lambda ev: f(arg(ev))
+        if isinstance(e, (Max, Min)):
+            args, pick = [self._node(a) for a in e.args], max if isinstance(e, Max) else min
+            return lambda ev: pick((f(ev) for f in args), key=real)
+        if isinstance(e, Heaviside):
+            arg = self._node(e.args[0])
+            h0 = float(e.args[1]) if len(e.args) > 1 else 0.5
+            return lambda ev: _heaviside(real(arg(ev)), h0)
+        if isinstance(e, KroneckerDelta):
+            a, b = self._node(e.args[0]), self._node(e.args[1])
+            return lambda ev: 1 if as_int(a(ev)) == as_int(b(ev)) else 0
+        if e.is_number:
+            try:
+                v = float(e)
+            except TypeError:  # complex, zoo
+                return _undefined
+            return lambda ev: v
+        return _undefined
+
+    def _fold(self, args, op):
+        fs = [self._node(a) for a in args]
+        if len(fs) == 2:
+            f0, f1 = fs
+            return lambda ev: op(f0(ev), f1(ev))
+        first, rest = fs[0], fs[1:]
+
+        def fold(ev):
+            s = first(ev)
+            for f in rest:
+                s = op(s, f(ev))
+            return s
+
+        return fold
+
+    def _indexed(self, e):
+        base, idx = e.base, [self._node(i) for i in e.indices]
+        if base in self.defs:
+            return lambda ev: ev.defined(base, tuple([as_int(f(ev)) for f in idx]))
+
+        def entry(ev):
+            try:
+                return ev.arrays[base][tuple([as_int(f(ev)) for f in idx])]
+            except KeyError:
+                raise Undefined(f"no entry {e}") from None
+
+        return entry
+
+    def _sum(self, e):
+        body = self._node(e.function)
+        limits = [(k, self._node(lo), self._node(hi)) for k, lo, hi in e.limits]
+
+        def loop(ev, level):
+            k, lo, hi = limits[level]
+            total = 0
+            env = ev.env
+            for v in range(as_int(lo(ev)), as_int(hi(ev)) + 1):
+                env[k] = v
+                total = total + (body(ev) if level == 0 else loop(ev, level - 1))
+            return total
+
+        def run(ev):
+            env = ev.env
+            saved = [env.get(k, _MISSING) for k, _, _ in limits]
+            try:
+                return loop(ev, len(limits) - 1)
+            finally:
+                for (k, _, _), old in zip(limits, saved):
+                    if old is _MISSING:
+                        env.pop(k, None)
+                    else:
+                        env[k] = old
+
+        return run
+
+    def _derivative(self, e):
+        f, x = e.args
+        body = self._node(f)
+        if isinstance(x, Indexed):
+            var, idx = x.base, [self._node(i) for i in x.indices]
+        else:
+            var, idx = x, []
+        frozen = var in self.defs
+        if not frozen and not (isinstance(x, Indexed) and self.ctx.array_of(var) is not None) and not (
+                isinstance(x, Symbol) and any(s == x for s, _ in self.ctx.scalars.values())):
+            return _undefined  # a derivative in a size, an index or a label: no value
+
+        def deriv(ev):
+            tag = next(_TAGS)
+            key = tuple([as_int(i(ev)) for i in idx])
+            child = ev.child(var, key, tag, frozen)
+            if isinstance(var, Symbol) and not frozen:
+                env = ev.env
+                old = env[var]
+                env[var] = Dual(tag, old, 1)
+                try:
+                    return derivative(body(child), tag)
+                finally:
+                    env[var] = old
+            return derivative(body(child), tag)
+
+        return deriv
+
+
+def _heaviside(u, h0):
+    return 1.0 if u > 0 else (h0 if u == 0 else 0.0)
+
+
+def _undefined(ev):
+    raise Undefined("no numeric value for this form")
+
+
+class Evaluator:
+    """The values of one point: env (symbols), arrays (inputs), and memoised defined entries.
+
+    A child evaluator (inside a derivative) perturbs one variable var: an input array's entry,
+    a scalar (in the shared env), or a defined name, frozen: its entries read from the parent.
+    Whatever does not depend on var is read from the parent, computed once.
+    """
+
+    __slots__ = ("program", "env", "arrays", "memo", "parent", "var", "key", "tag", "frozen")
+
+    def __init__(self, program, env, arrays, parent=None, var=None, key=(), tag=0, frozen=frozenset()):
+        self.program, self.env, self.arrays, self.memo = program, env, arrays, {}
+        self.parent, self.var, self.key, self.tag, self.frozen = parent, var, key, tag, frozen
+
+    def child(self, var, key, tag, frozen):
+        arrays = self.arrays
+        if not frozen and isinstance(var, IndexedBase):
+            data = self.arrays.get(var)
+            if data is None or key not in data:
+                raise Undefined(f"no entry {var}{list(key)}")
+            data = dict(data)
+            data[key] = Dual(tag, data[key], 1)
+            arrays = dict(arrays)
+            arrays[var] = data
+        return Evaluator(self.program, self.env, arrays, self, var, key, tag,
+                         self.frozen | {var} if frozen else self.frozen)
+
+    def defined(self, target, args):
+        """The entry target[args] of a defined name (args () for a scalar)."""
+        if self.parent is not None:
+            if target in self.frozen:
+                v = self.parent.defined(target, args)
+                if args == self.key and target == self.var:
+                    v = Dual(self.tag, v, 1)
+                return v
+            if self.var not in self.program.deps(target):
+                return self.parent.defined(target, args)
+        extras = self.program.extras(target)
+        key = (target, args, tuple([self.env[s] for s in extras])) if extras else (target, args)
+        v = self.memo.get(key, _MISSING)
+        if v is _MISSING:
+            v = self.memo[key] = self._compute(target, args)
+        return v
+
+    def _compute(self, target, args):
+        d = self.program.defs[target]
+        if len(args) != len(d.params):
+            raise Undefined(f"{d.name} takes {len(d.params)} indices")
+        env = self.env
+        saved = [env.get(p, _MISSING) for p in d.params]
+        for p, a in zip(d.params, args):
+            env[p] = a
+        try:
+            return self.program.body(target)(self)
+        finally:
+            for p, old in zip(d.params, saved):
+                if old is _MISSING:
+                    env.pop(p, None)
+                else:
+                    env[p] = old

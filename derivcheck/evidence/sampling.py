@@ -1,0 +1,104 @@
+"""The sample points: sizes with their edges and beyond every constant, seeded inputs per round."""
+import itertools
+import random
+
+from sympy import Indexed, Integer, KroneckerDelta, Sum
+
+BASE_SIZES = (1, 2, 3, 4)
+MAX_SIZE = 40  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
+
+
+def _int_atoms(expr):
+    return {abs(int(a)) for a in expr.atoms(Integer)} if hasattr(expr, "atoms") else set()
+
+
+def constants(exprs, conditions, ctx):
+    """The integers the derivation uses as indices, bounds, case constants or range ends."""
+    found = {0}
+    for expr in exprs:
+        if not hasattr(expr, "atoms"):
+            continue
+        for e in expr.atoms(Indexed):
+            for i in e.indices:
+                found |= _int_atoms(i)
+        for e in expr.atoms(KroneckerDelta):
+            for a in e.args[:2]:
+                found |= _int_atoms(a)
+        for e in expr.atoms(Sum):
+            for _, lo, hi in e.limits:
+                found |= _int_atoms(lo) | _int_atoms(hi)
+    for _, a, b in conditions:
+        found |= _int_atoms(a) | _int_atoms(b)
+    for lo, hi in ctx.ranges.values():
+        found |= _int_atoms(lo) | _int_atoms(hi)
+    for arr in ctx.arrays.values():
+        for lo, hi in tuple(arr.axes) + ((arr.values,) if arr.values else ()):
+            found |= _int_atoms(lo) | _int_atoms(hi)
+    return found
+
+
+def size_values(consts):
+    """1, 2, 3, 4 and one past the largest constant (at most MAX_SIZE)."""
+    return tuple(sorted(set(BASE_SIZES) | {min(max(consts) + 1, MAX_SIZE)}))
+
+
+def size_rounds(ctx, values):
+    """One {size: value} per round; across the rounds every size takes every value."""
+    syms = list(ctx.sizes.values())
+    return [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(len(values))]
+
+
+def as_int(expr, sizes):
+    return expr if isinstance(expr, int) else int(Integer(expr.xreplace(sizes)))
+
+
+def keys_of(axes, sizes):
+    ranges = [range(as_int(lo, sizes), as_int(hi, sizes) + 1) for lo, hi in axes]
+    return list(itertools.product(*ranges)), ranges
+
+
+def inputs(ctx, losses, sizes, rng):
+    """(scalars: {Symbol: value}, arrays: {IndexedBase: {key tuple: value}}) of the declared kinds."""
+    scalars, arrays = {}, {}
+    for sym, kind in ctx.scalars.values():
+        scalars[sym] = rng.uniform(0.5, 2.0) if kind == "positive" else rng.uniform(-2.0, 2.0)
+    for arr in ctx.arrays.values():
+        keys, _ = keys_of(arr.axes, sizes)
+        if arr.kind == "labels":
+            vlo, vhi = (as_int(v, sizes) for v in arr.values)
+            data = {key: rng.randint(vlo, vhi) for key in keys} if vlo <= vhi else {}
+        elif arr.kind == "onehot":
+            hot = rng.choice(keys) if keys else None
+            data = {key: 1.0 if key == hot else 0.0 for key in keys}
+        elif arr.kind == "simplex":
+            weights = [rng.expovariate(1.0) for _ in keys]
+            data = {key: w / sum(weights) for key, w in zip(keys, weights)}
+        else:
+            lo, hi = (0.5, 2.0) if arr.kind == "positive" else (-2.0, 2.0)
+            data = {key: rng.uniform(lo, hi) for key in keys}
+        arrays[arr.base] = data
+    for _, g, q, shape in losses.values():  # the random smooth loss standing for an unspecified one
+        keys, _ = keys_of([(1, s) for s in shape], sizes)
+        for base, lo, hi in ((g, -1.0, 1.0), (q, 0.2, 1.0)):
+            arrays[base] = {key: rng.uniform(lo, hi) for key in keys}
+    return scalars, arrays
+
+
+def index_tuples(ranges, limit, rng):
+    """Every tuple of the ranges when there are at most limit, else the corners and a seeded sample."""
+    total = 1
+    for r in ranges:
+        total *= len(r)
+    if total <= limit:
+        return list(itertools.product(*ranges))
+    ends = [sorted({r[0], r[-1]}) for r in ranges]
+    corners = set(itertools.islice(itertools.product(*ends), limit // 4))
+    picked = {tuple(rng.choice(r) for r in ranges) for _ in range(limit - len(corners))}
+    for pos, r in enumerate(ranges):  # every index at each of its ends at least once
+        for v in (r[0], r[-1]):
+            picked.add(tuple(v if p == pos else rng.choice(q) for p, q in enumerate(ranges)))
+    return sorted(corners | picked)
+
+
+def round_rng(seed, r, what=""):
+    return random.Random(f"derivcheck:{what}{seed}:{r}")
