@@ -73,6 +73,7 @@ class Products:
         return self._product(_flat(t), col)
 
     def _product(self, items, col):
+        self._check_spelled_names(items)
         factors, i = [], 0
         while i < len(items):
             t = _inner(items[i])
@@ -98,6 +99,23 @@ class Products:
             factors.append(self.convert(t))
             i += 1
         return factors[0] if len(factors) == 1 else Node("mul", "product", tuple(factors), col)
+
+    def _check_spelled_names(self, items):
+        """lr written for a declared name lr reads as l times r: refused (write \\mathrm{lr})."""
+        run = []
+        for t in items + [None]:
+            adjacent = run and _is(t, "letter") and t.meta.start_pos == run[-1].meta.end_pos
+            if adjacent:
+                run.append(t)
+                continue
+            letters = "".join(str(r.children[0]) for r in run)
+            for a in range(len(letters)):
+                for b in range(a + 2, len(letters) + 1):
+                    if letters[a:b] in self.declared:
+                        raise DerivError(f"{letters} spells the declared name {letters[a:b]} but reads as a product "
+                                         f"of letters: write \\mathrm{{{letters[a:b]}}} for the name, or put spaces "
+                                         "between factors", column=run[0].meta.column)
+            run = [t] if _is(t, "letter") else []
 
     def _numeric(self, frac):
         if _is(frac, "frac_short"):

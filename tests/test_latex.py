@@ -481,13 +481,14 @@ def test_the_latex_reader_raises_only_derivcheck_errors():
     pieces = [r"\frac", "{", "}", "(", ")", r"\left(", r"\right)", "^", "_", "x", "y", "z", "d", "i", "j", "k", "2",
               "12", r"\partial", r"\sum", r"\log", r"\exp", r"\sin", r"\cdot", "+", "-", "/", "=", r"\neq", r"\delta",
               r"\mathrm{d}", r"\sigma", r"\top", "X", r"\odot", r"\nabla", ",", r"\mathbb{I}", r"\{", r"\}", " ",
-              r"\hat{y}", r"\dots", "e", r"\sqrt", "T", r"\frac12", r"\operatorname{relu}", "[", "]"]
+              r"\hat{y}", r"\dots", "e", r"\sqrt", "T", r"\frac12", r"\operatorname{relu}", "[", "]", r"\|", "|",
+              r"\max", r"\mathbf{W}", "(1)", r"\left|", r"\right|", r"\pi", r"\sec", r"\det", "W", "w", "a"]
 
     @settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(st.lists(st.sampled_from(pieces), min_size=1, max_size=14))
     def check(parts):
         try:
-            expression(TRUST, "".join(parts), allow=("eq", "ne"), tex=True)
+            expression(MATRIX_CTX, "".join(parts), allow=("eq", "ne"), tex=True)
         except DerivError:
             pass
 
@@ -559,3 +560,20 @@ def test_textbook_forms_refused(tex, message, column):
         expression(MATRIX_CTX, tex, tex=True)
     assert message in info.value.message
     assert info.value.column == column
+
+
+def test_letters_spelling_a_declared_name_are_refused():
+    c = trust_ctx({"lr": "real"})
+    with pytest.raises(DerivError, match="spells the declared name lr") as info:
+        expression(c, r"a + lr b", tex=True)
+    assert info.value.column == 5
+    assert expression(c, r"\mathrm{lr} \, a", tex=True) == expression(c, "lr * a")
+    assert expression(c, r"a b", tex=True) == expression(c, "a * b")  # ab is no declared name
+
+
+def test_round_trip_with_a_declared_e():
+    import sympy
+
+    c = trust_ctx({"e": "real"})
+    y, e = c.scalars["y"][0], c.scalars["e"][0]
+    _roundtrip(sympy.exp(y) * e + sympy.exp(2 * e), c)
