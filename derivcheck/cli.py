@@ -37,14 +37,14 @@ def _settings(flags):
     from .errors import DerivError
 
     try:
-        found, _ = config.load()
+        found, where = config.load()
     except DerivError as exc:
         _fail(str(exc))
     out = dict(DEFAULTS)
     out.update(found)
     out.update({k: v for k, v in flags.items() if v is not None})
     if out["format"] not in REGISTRY:
-        _fail(f"unknown format {out['format']!r} in [tool.derivcheck] (choose from {', '.join(REGISTRY)})")
+        _fail(f"{where}: unknown format {out['format']!r} in [tool.derivcheck] (choose from {', '.join(REGISTRY)})")
     return out
 
 

@@ -1,7 +1,7 @@
 """One run: resolve targets, load files, order citations, verify each derivation into a Report."""
 from pathlib import Path
 
-from . import builtins, workers
+from . import builtins, siblings, workers
 from .engine import verify
 from .errors import DerivError
 from .hints import teach
@@ -65,7 +65,7 @@ def plan(derivations, report):
         for name, step in citations(d, lambda r: lookup(r) is not None):
             if name in named:
                 continue
-            path = builtins.find(name)
+            path = siblings.find(name, d.file) or builtins.find(name)  # the repository's own first
             if path is None:
                 report.errors.append(DerivError(f"unknown rule or derivation {name!r} (see `derivcheck rules`)",
                                                 file=d.file, line=step.rules_line or step.line))
