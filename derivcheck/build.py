@@ -117,6 +117,8 @@ class Builder:
             value = self.build(factor)
             if isinstance(value, MatrixValue) and matrix is not None and node.value == "product":
                 matrix = mx.matmul(matrix, value, self.low, factor.col)  # LaTeX's X W, X \cdot W
+                if not isinstance(matrix, MatrixValue):  # w^T w: a scalar
+                    scalar, matrix = scalar * matrix, None
             elif isinstance(value, MatrixValue):
                 matrix = value if matrix is None else mx.hadamard(matrix, value, factor.col)
             else:

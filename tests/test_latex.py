@@ -510,6 +510,11 @@ MATRIX_CTX = trust_ctx({"A W1 W_2": "matrix N N", "w": "vector N", "y_hat": "rea
     (r"X W", "X @ W"),  # juxtaposed matrices: the matrix product
     (r"X \cdot W^\top", "X @ W.T"),
     (r"X \odot W", "X * W"),  # the elementwise product
+    (r"X w", "X @ w"),
+    (r"w^\top w", "w.T @ w"),  # a scalar
+    (r"2 w^\top X w + a", "2 * (w.T @ X @ w) + a"),
+    (r"w w^\top", "w @ w.T"),  # the outer product
+    (r"\frac{w}{2}", "w / 2"),
     (r"(X W)^\top", "(X @ W).T"),
     (r"\|w\|", "norm(w)"),
     (r"\|w\|_2^2", "norm(w)**2"),
