@@ -24,20 +24,12 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 
 # Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
 KNOWN = {
-    "blind-tiny-assumption": "blinding-tiny-factor: a false assume exp(-50) x == 0 holds within the absolute tolerance — num / cases",
-    "assume-false-at-n1": "assumption-tolerance: sizes 1, 2 never sampled — num (sampling) / cases (assumptions as hypotheses)",
-    "assume-only-small-n": "assumption-tolerance: false only for N >= 6, sampled at 3..5 — num / cases",
-    "assume-relative-large": "assumption-tolerance: relative 1e-7 error accepted as equality — cases (unproved assume is a hypothesis)",
-    "assume-tiny": "assumption-tolerance: absolute 1e-8 tolerance — num / cases",
-    "blind-name-builtins": "blinding-user-names: a scalar named builtins crashes the numeric code (AttributeError escapes run) — num",
-    "capture-delta-cases-label": "cases-branch-evidence: branch samples ignore the label condition, so true branch links read as refuted (engine fault message) — cases / num",
-    "cases-label-no-samples": "cases-branch-evidence: under k == y[i] no sample evaluates; under k != y[i] true links refuted — cases / num",
-    "true-cases-label": "cases-coverage (true refuted): labels not substituted in the case test — cases",
-    "true-cases-size": "cases-coverage (true refuted): sizes not substituted in the case test — cases",
+    "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
+    "true-cases-two-sizes": "cases-branch-evidence (true unproved): the branch N == M gets no sample, two sizes are never equal — num (size_rounds)",
+    "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
+    "assume-small-region-strict": "assumption-as-hypothesis: an assume the rules cannot prove passes --strict — cases",
+    "blind-cancellation-assumption": "blinding-cancellation: a false assume hidden by the rounding-error magnitude of (e^40 + x)^2 - e^80 — num",
     "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
-    "true-hessian": "bad-refutation: nested finite differences (and no symbolic proof of the first link) — num / rules",
-    "true-high-frequency": "bad-refutation: finite-difference step too large for sin(100000 x) — num",
-    "true-log-real": "bad-refutation: NaN at x < 0 counted as a counterexample — num",
     "unbounded-power-tower": "unbounded-work: (9**999)**999 computed at load, ValueError traceback in lambdify — cache (build.py size guards)",
 }
 
