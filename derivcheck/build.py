@@ -199,9 +199,20 @@ class Builder:
             if len(args) != 1:
                 raise _err(f"{name} takes one argument", node)
             return self._matrix_function(name, args[0], node)
+        if name in self.ctx.functions:
+            return self._user_function(self.ctx.functions[name], node)
         if name == "loss":
             raise _err("loss(M) defines a name: write it in `define` (L: loss(Z))", node)
         raise _err(f"unknown function {name!r}", node)
+
+    def _user_function(self, f, node):
+        """sigma(u) applied: kept as sigma(...) (unfolded by `definition`), elementwise on an array."""
+        if len(node.args) != len(f.params):
+            raise _err(f"{f.name} takes {len(f.params)} argument(s), got {len(node.args)}", node)
+        if len(f.params) == 1:
+            value = self.build(node.args[0])
+            return mx.elementwise(f.head, value) if isinstance(value, MatrixValue) else f.head(value)
+        return f.head(*(self._scalar(a, f"an argument of {f.name}") for a in node.args))
 
     def _matrix_function(self, name, arg, node):
         if name == "onehot":
@@ -334,6 +345,20 @@ def definition_target(ctx, text):
         if len(set(params)) != len(params) or not params:
             raise DerivError(f"the indices of {text!r} must be distinct")
     return name, tuple(params)
+
+
+_FUNCTION_KEY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*\Z")
+
+
+def function_target(text):
+    """(name, parameter names) of a `define` key `sigma(u)` or `f(u, v)`, else None."""
+    m = _FUNCTION_KEY.match(text) if isinstance(text, str) else None
+    if not m:
+        return None
+    params = [p.strip() for p in m.group(2).split(",")]
+    if not all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", p) for p in params) or len(set(params)) != len(params):
+        raise DerivError(f"a function is defined as `name(u)` or `name(u, v)` with distinct parameter names, not {text!r}")
+    return m.group(1), tuple(params)
 
 
 def new_target(name, params):

@@ -222,6 +222,10 @@ def unfold_node(node, ctx, frozen=frozenset()):
         d = ctx.definition_for(node)
         if d is not None and not d.params and node not in frozen:
             return d.body
+    elif isinstance(node, sympy.Function) and getattr(ctx, "functions", None):
+        f = ctx.function_of(node)
+        if f is not None:  # sigma(z[i]) with sigma(u): body
+            return substitute(f.body, dict(zip(f.params, node.args)))
     return node
 
 

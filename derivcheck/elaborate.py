@@ -5,10 +5,10 @@ import sympy
 
 from . import build
 from . import matrices as mx
-from .calculus import free_indices
+from .calculus import D, free_indices
 from .errors import DerivError
 from .model import Case, Cases, Derivation, Step
-from .symbols import FUNCTIONS, Context, Definition, declare
+from .symbols import FUNCTIONS, Context, Definition, UserFunction, declare
 
 _LOSS = re.compile(r"\s*loss\s*\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)\s*\Z")
 _FLIP = {"eq": "ne", "ne": "eq"}
@@ -63,9 +63,41 @@ class Elaborator:
                 raise _error("an assumption is an equation `lhs == rhs`", at)
             ctx.assumptions.append((rel[1], rel[2], at.line))
 
+    def _function(self, name, params, body_text, key_at, body_at):
+        """sigma(u): body — built with its parameters as real scalars that exist only in the body."""
+        ctx = self.ctx
+        if name in ctx.names() or name in FUNCTIONS:
+            raise _error(f"{name!r} is already declared", key_at)
+        for p in params:
+            if p in ctx.names() or p in FUNCTIONS:
+                raise _error(f"the parameter {p!r} of {name} is a declared name: choose another", key_at)
+        symbols = tuple(sympy.Symbol(p, real=True) for p in params)
+        for p, sym in zip(params, symbols):
+            ctx.scalars[p] = (sym, "real")
+        try:
+            body, shape = self.value(body_at, body_text)
+        finally:
+            for p in params:
+                del ctx.scalars[p]
+        if shape:
+            raise _error(f"a function's value is a scalar, not shape {mx.show(shape)}", body_at)
+        if body.has(D):
+            raise _error("a function's body has no D(...): define the derivative's value itself", body_at)
+        derivative = None
+        if len(symbols) == 1:  # F'(u), for chain_rule: SymPy's diff of the body (unfolded by `definition`)
+            prime = sympy.Function(f"{name}'", real=True)
+            derivative = UserFunction(f"{name}'", prime, symbols, sympy.diff(body, symbols[0]), key_at.line)
+            ctx.functions[derivative.name] = derivative
+        ctx.functions[name] = UserFunction(name, sympy.Function(name, real=True), symbols, body, key_at.line, derivative)
+
     def _definitions(self, items):
         ctx = self.ctx
         defs, losses = [], []
+        functions = [(_located(item[2], build.function_target, item[0]), item) for item in items]
+        for target, (key, body_text, key_at, body_at) in functions:
+            if target is not None:
+                self._function(*target, body_text, key_at, body_at)
+        items = [item for target, item in functions if target is None]
         for key, body_text, key_at, body_at in items:
             name, params = _located(key_at, build.definition_target, ctx, key)
             if name in ctx.names() or (name in FUNCTIONS and not (name == "D" and params)):

@@ -57,9 +57,13 @@ def proves(a, b, rules, env):
     return canon.equal(na, nb, env.ctx)
 
 
-def _try(a, b, rules, ctx, conditions):
+def _try(a, b, rules, ctx, conditions, first=()):
+    """(whether rules prove a = b, their Env); the rules in first are applied alone before (so a
+    named rule acts on the form the author wrote, before the bookkeeping unfolds it)."""
     env = Env(ctx, conditions)
     try:
+        if first:
+            a, b = rewrite(a, list(first), env), rewrite(b, list(first), env)
         return proves(a, b, list(rules), env), env
     except canon.TooLarge:
         return False, env
@@ -78,7 +82,7 @@ def _justifying(a, b, ctx, conditions, named=()):
     for rule in RULES:
         if rule in base:
             continue
-        ok, env = _try(a, b, base + [rule], ctx, conditions)
+        ok, env = _try(a, b, base + [rule], ctx, conditions, first=list(named) + [rule])
         if ok:
             return (rule.name,)
     ok, env = _try(a, b, RULES, ctx, conditions)
@@ -116,7 +120,8 @@ class _Replay:
         if named is not None:
             ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions)
             if not ok:  # the named rules first, then with the bookkeeping (which could pre-empt a lemma)
-                ok, env = _try(a, b, named + [r for r in BOOKKEEPING if r not in named], self.ctx, conditions)
+                ok, env = _try(a, b, named + [r for r in BOOKKEEPING if r not in named], self.ctx, conditions,
+                               first=named)
             found = tuple(r.name for r in named) if ok else None
         else:
             env, found = None, _justifying(a, b, self.ctx, conditions)
@@ -306,6 +311,7 @@ def _fingerprint(deriv, seed, lemmas):
              srepr(sorted(ctx.ranges.items(), key=str)), srepr(ctx.assumptions), srepr(sorted(ctx.parameters, key=str))]
     parts += [f"{a.kind}{srepr(a.base)}{srepr(a.axes)}{srepr(a.values)}" for a in ctx.arrays.values()]
     parts += [f"{d.name}{srepr(d.params)}{srepr(d.body)}" for d in ctx.definitions.values()]
+    parts += [f"{f.name}{srepr(f.params)}{srepr(f.body)}" for f in ctx.functions.values()]
     parts += [f"{n}{srepr(v.claim_lhs)}{srepr(v.claim_rhs)}" if isinstance(v, Derivation) else f"{n}{v}"
               for n, v in sorted(lemmas.items())]
     return "\n".join(parts)

@@ -1,5 +1,6 @@
 """Verified derivations cited as rules: `by: softmax-jacobian` rewrites with that claim."""
 from sympy import Indexed, IndexedBase, Symbol
+from sympy.core.function import AppliedUndef
 
 from .calculus import bound_symbols, free_indices, instantiate, substitute, within
 from .canon import canonical_bound, equal
@@ -13,8 +14,8 @@ def citations(deriv, is_rule):
 
 def _names(expr):
     """The arrays, defined names, sizes and scalars an expression refers to."""
-    out = {e.base for e in expr.atoms(Indexed)}
-    labels = {base.label for base in out}
+    out = {e.base for e in expr.atoms(Indexed)} | {f.func for f in expr.atoms(AppliedUndef)}
+    labels = {base.label for base in out if isinstance(base, IndexedBase)}
     for s in expr.free_symbols:
         is_index = s.is_integer and s.is_positive is not True
         if isinstance(s, Symbol) and not is_index and s not in labels:
@@ -43,6 +44,14 @@ def incompatibility(lemma, ctx):
             if ctx.loss_of(name) != lctx.loss_of(name):
                 return f"{name} is not the same loss here as in {lemma.name}"
             todo.append(lctx.loss_of(name)[0])
+        elif isinstance(name, type):  # a function defined in the file: sigma(u): body
+            theirs, mine = lctx.functions.get(name.__name__), ctx.functions.get(name.__name__)
+            if theirs is None:
+                return f"{name.__name__} has no declaration in {lemma.name} that derivcheck can compare"
+            if mine is None or len(mine.params) != len(theirs.params) or not equal(
+                    substitute(theirs.body, dict(zip(theirs.params, mine.params))), mine.body):
+                return f"the function {name.__name__} is not defined here as in {lemma.name}"
+            todo += list(_names(theirs.body) - set(theirs.params))
         elif lctx.definition_for(name) is not None:
             theirs, mine = lctx.definition_for(name), ctx.definition_for(name)
             if mine is None or len(mine.params) != len(theirs.params):

@@ -57,6 +57,20 @@ class _FrozenList(list):
         return (list, (list(self),))
 
 
+@dataclass(frozen=True)
+class UserFunction:
+    """`name(u, v): body` from `define`: a function applied as name(expr, ...), unfolded by
+    `definition`; head is its SymPy function class, params the real symbols of its body, and
+    derivative the UserFunction F' of a one-parameter F (chain_rule's F'(u))."""
+
+    name: str
+    head: object
+    params: tuple
+    body: object
+    line: int = None
+    derivative: object = None
+
+
 @dataclass
 class Context:
     """Everything a file declares, as SymPy objects, looked up by name."""
@@ -71,11 +85,12 @@ class Context:
     parameters: set = field(default_factory=set)  # indices free in a definition beyond its own: never summed
     shapes: dict = field(default_factory=dict)  # defined name -> shape, for names defined by a matrix expression
     losses: dict = field(default_factory=dict)  # name -> (Symbol, base, shape): L = loss(Z), unspecified
+    functions: dict = field(default_factory=dict)  # name -> UserFunction (F' included, by its head's name)
     frozen: bool = False  # set by freeze(): the elaborator wrote everything; nothing is written after it
 
     def freeze(self):
         """Make every table read-only: after elaboration nothing may write the symbol table."""
-        for name in ("sizes", "indices", "ranges", "scalars", "arrays", "definitions", "shapes", "losses"):
+        for name in ("sizes", "indices", "ranges", "scalars", "arrays", "definitions", "shapes", "losses", "functions"):
             object.__setattr__(self, name, _FrozenDict(getattr(self, name)))
         object.__setattr__(self, "assumptions", _FrozenList(self.assumptions))
         object.__setattr__(self, "parameters", frozenset(self.parameters))
@@ -131,7 +146,13 @@ class Context:
         seen.update(self.arrays)
         seen.update(self.definitions)
         seen.update(self.losses)
+        seen.update(self.functions)
         return seen
+
+    def function_of(self, node):
+        """The UserFunction applied at node (an applied SymPy function), or None."""
+        f = self.functions.get(getattr(node.func, "__name__", None)) if self.functions else None
+        return f if f is not None and node.func == f.head else None
 
 
 def _bound(ctx, text, line):

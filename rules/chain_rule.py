@@ -1,5 +1,5 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
-from sympy import Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
+from sympy import Function, Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
 
 from derivcheck.calculus import D, bound_symbols, depends, fresh_index, limits_scope, unfold_except, variable_base, within
 from derivcheck.rulebase import Rule
@@ -76,6 +76,10 @@ def transform(node, env, scope):
     if not isinstance(node, D):
         return node
     f, x = node.args
+    user = env.ctx.function_of(f) if isinstance(f, Function) and env.ctx.functions else None
+    if user is not None and user.derivative is not None:  # sigma(u) defined in the file: sigma'(u) D(u, x)
+        (u,) = f.args
+        return user.derivative.head(u) * D(u, x)
     outer = derivative(f)  # F(u) of the function table: F'(u) D(u, x)
     if outer is not None:
         (u,), (fprime, condition) = f.args, outer
