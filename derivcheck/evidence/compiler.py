@@ -11,7 +11,7 @@ import itertools
 import sympy
 from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
 
-from ..calculus import D
+from ..calculus import D, substitute
 from .values import (
     Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
     sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
@@ -175,6 +175,9 @@ class Program:
         if isinstance(e, KroneckerDelta):
             a, b = self._node(e.args[0]), self._node(e.args[1])
             return lambda ev: 1 if as_int(a(ev)) == as_int(b(ev)) else 0
+        user = self.ctx.function_of(e) if isinstance(e, sympy.Function) and self.ctx.functions else None
+        if user is not None:  # sigma(u) defined in the file: its body at the arguments
+            return self._node(substitute(user.body, dict(zip(user.params, e.args))))
         if e.is_number:
             try:
                 v = float(e)
