@@ -212,21 +212,29 @@ def instantiate(definition, indices):
     return substitute(definition.body, dict(zip(definition.params, tuple(indices))))
 
 
-def unfold_node(node, ctx, frozen=frozenset()):
-    """One defined name (p[j] or L) replaced by its definition, unless frozen; else node."""
+def unfold_node(node, ctx, frozen=frozenset(), bound=frozenset()):
+    """One defined name (p[j] or L) replaced by its definition, unless frozen; else node.
+
+    bound holds the indices of the sums around node: a body whose own free indices (parameters,
+    not the arguments) are among them would be captured there, so it is not unfolded.
+    """
     if isinstance(node, Indexed):
         d = ctx.definition_for(node.base)
-        if d is not None and node.base not in frozen:
+        if d is not None and node.base not in frozen and not _captured(d, bound):
             return instantiate(d, node.indices)
     elif isinstance(node, Symbol):
         d = ctx.definition_for(node)
-        if d is not None and not d.params and node not in frozen:
+        if d is not None and not d.params and node not in frozen and not _captured(d, bound):
             return d.body
     elif isinstance(node, sympy.Function) and getattr(ctx, "functions", None):
         f = ctx.function_of(node)
         if f is not None:  # sigma(z[i]) with sigma(u): body
             return substitute(f.body, dict(zip(f.params, node.args)))
     return node
+
+
+def _captured(definition, bound):
+    return bool(bound) and bool((definition.body.free_symbols - set(definition.params)) & set(bound))
 
 
 def unfold_all(expr, ctx, limit=50):

@@ -160,9 +160,7 @@ def normal(expr, ctx=None, scope=None):
     if isinstance(node, D):
         f, x = node.args
         f = _expand(f)
-        coeff, rest = f.as_coeff_Mul()
-        if rest == x:
-            return coeff  # D(x, x) = 1, silently, as textbooks do
+        coeff, rest = f.as_coeff_Mul()  # D(x, x) = 1 is not applied here: see rules/index_rule
         if coeff != 1 and rest != 1:
             return coeff * D(rest, x)
         return D(f, x) if f != node.args[0] else node

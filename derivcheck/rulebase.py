@@ -1,4 +1,5 @@
 """What a rule is: its declaration, and the environment its transform sees."""
+import re
 from dataclasses import dataclass, field
 
 
@@ -35,6 +36,18 @@ class Env:
     def note(self, rule, condition):
         if (rule, condition) not in self.notes:
             self.notes.append((rule, condition))
+
+
+def fill(template, **values):
+    """A declared side condition with its names filled in: fill("g ≠ 0", g=den) is "den ≠ 0".
+
+    Templates read as mathematics (`derivcheck rules` prints them as they are); each keyword
+    replaces that name where it stands as a whole word.
+    """
+    if not values:
+        return template
+    pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, values)) + r")(?![\w])")
+    return pattern.sub(lambda m: str(values[m.group(1)]), template)
 
 
 def canonical_name(text):

@@ -1,12 +1,31 @@
 """assumption: replace a side of an `assume` entry, or Σ_k y_k by 1 for onehot/simplex y."""
+from sympy import IndexedBase, Symbol
+
+from derivcheck.calculus import FROZEN, depends
 from derivcheck.canon import canonical_bound
-from derivcheck.rulebase import Rule
+from derivcheck.rulebase import Rule, fill
+
+SIDE_CONDITIONS = ("lhs = rhs (source)",
+                   "not inside a derivative by a variable the entry involves: a fact about values is no fact "
+                   "about their derivatives")
+
+
+def _constrains(lhs, rhs, variables, ctx):
+    """Whether the entry lhs = rhs involves any of variables (the variables of enclosing D's)."""
+    for v in variables:
+        x = v[Symbol("_any", integer=True)] if isinstance(v, IndexedBase) else v
+        if depends(lhs, x, ctx) or depends(rhs, x, ctx):
+            return True
+    return False
 
 
 def transform(node, env, scope):
     for lhs, rhs, line in env.ctx.assumptions:
         if type(node) is type(lhs) and canonical_bound(node) == canonical_bound(lhs):
-            env.note("assumption", f"{lhs} = {rhs}" + (f" (line {line})" if line else " (declared kind)"))
+            if _constrains(lhs, rhs, scope.get(FROZEN, ()), env.ctx):
+                return node  # D(Σ_k y_k, y_j) is 1, though Σ_k y_k = 1 for a one-hot y
+            source = f"line {line}" if line else "declared kind"
+            env.note("assumption", fill(SIDE_CONDITIONS[0], lhs=lhs, rhs=rhs, source=source))
             return rhs
     return node
 
@@ -15,7 +34,7 @@ RULE = Rule(
     name="assumption",
     summary="use an `assume` entry or a domain fact (Σ_k y_k = 1 for one-hot y)",
     statement=r"\sum_k y_k = 1 \quad (y\ \text{one-hot or simplex}),\ \text{and each `assume' entry}",
-    side_conditions=("each assume entry is checked numerically on the declared domains",),
+    side_conditions=SIDE_CONDITIONS,
     aliases=("assume", "assumptions", "one-hot", "onehot"),
     examples=(("Sum(y[k], k) * x", "x"),),
     transform=transform,

@@ -2,8 +2,13 @@
 from sympy import Function, Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
 
 from derivcheck.calculus import D, bound_symbols, depends, fresh_index, limits_scope, unfold_except, variable_base, within
-from derivcheck.rulebase import Rule
+from derivcheck.rulebase import Rule, fill
 from derivcheck.vocabulary import derivative
+from .power_rule import power
+
+# the first is proved from the declarations (else no rewrite); the others are the domain of F(u): notes
+SIDE_CONDITIONS = ("f depends on x only through q", "u ≠ 0 (relu is not differentiable at 0)",
+                   "a ≠ b (max is not differentiable where they meet)")
 
 
 def _nearest_first(f, ctx):
@@ -65,7 +70,7 @@ def _index_chain(f, x, env, scope):
         entry_indices.append(n)
         limits.append((n, *env.ctx.ranges[param]))
     entry = d.target[tuple(entry_indices)]
-    env.note("chain_rule", f"{f} depends on {x} only through {d.name}")
+    env.note("chain_rule", fill(SIDE_CONDITIONS[0], f=f, x=x, q=d.name))
     body = D(f, entry) * D(entry, x)
     for lim in reversed(limits):
         body = Sum(body, lim)
@@ -88,15 +93,16 @@ def transform(node, env, scope):
         return fprime * D(u, x)
     if isinstance(f, Max) and len(f.args) == 2 and 0 in f.args:  # relu
         u = f.args[0] if f.args[1] == 0 else f.args[1]
-        env.note("chain_rule", f"{u} ≠ 0 (relu is not differentiable at 0)")
+        env.note("chain_rule", fill(SIDE_CONDITIONS[1], u=u))
         return Heaviside(u) * D(u, x)
     if isinstance(f, Max) and len(f.args) == 2:  # max(a, b): the larger one's derivative
         a, b = f.args
-        env.note("chain_rule", f"{a} ≠ {b} (max is not differentiable where they meet)")
+        env.note("chain_rule", fill(SIDE_CONDITIONS[2], a=a, b=b))
         return Heaviside(a - b) * D(a, x) + Heaviside(b - a) * D(b, x)
-    if isinstance(f, Pow) and not depends(f.args[1], x, env.ctx):
-        u, n = f.args
-        return n * u ** (n - 1) * D(u, x)
+    if isinstance(f, Pow):
+        out = power(node, env, "chain_rule")  # a constant power, its domain noted as power_rule does
+        if out is not None:
+            return out
     chained = _index_chain(f, x, env, scope)
     return node if chained is None else chained
 
@@ -108,7 +114,7 @@ RULE = Rule(
     r"\frac{\partial L}{\partial z_m} = \sum_n \frac{\partial L}{\partial p_n}\frac{\partial p_n}{\partial z_m}",
     side_conditions=("F is a function of derivcheck's table (derivcheck/vocabulary.py: exp, log (u > 0), trig, "
                      "hyperbolic, inverse trig (|u| < 1), erf, abs (u ≠ 0)), relu (u ≠ 0) or a constant power",
-                     "over an index: L depends on z only through the defined p (no direct z)"),
+                     "over an index: L depends on z only through the defined p (no direct z)") + SIDE_CONDITIONS,
     aliases=("chain rule", "multivariable chain rule", "chain rule over an index"),
     examples=(
         ("D(tanh(x**2), x)", "(1 - tanh(x**2)**2) * 2 * x"),

@@ -4,7 +4,8 @@ from derivcheck.rulebase import Rule
 
 
 def transform(node, env, scope):
-    return unfold_node(node, env.ctx, scope.get(FROZEN, frozenset()))
+    bound = frozenset(k for k in scope if k != FROZEN)  # the indices of the enclosing sums
+    return unfold_node(node, env.ctx, scope.get(FROZEN, frozenset()), bound)
 
 
 RULE = Rule(

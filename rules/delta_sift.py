@@ -2,7 +2,9 @@
 from sympy import Add, KroneckerDelta, Mul, Sum, expand
 
 from derivcheck.calculus import substitute, within
-from derivcheck.rulebase import Rule
+from derivcheck.rulebase import Rule, fill
+
+SIDE_CONDITIONS = ("j ∈ lo..hi",)  # proved from the declared ranges, else no rewrite
 
 
 def _sift(term, limits, env, scope):
@@ -22,7 +24,7 @@ def _sift(term, limits, env, scope):
             if within(env.ctx.index_range(a, inner), lo, hi):
                 rest = Mul(*[g for g in Mul.make_args(term) if g is not factor])
                 inside = Sum(rest, *limits[:pos]) if pos else rest  # the inner limits may use k too
-                env.note("delta_sift", f"{a} ∈ {lo}..{hi}")
+                env.note("delta_sift", fill(SIDE_CONDITIONS[0], j=a, lo=lo, hi=hi))
                 return substitute(inside, {k: a}, env.ctx.parameters), limits[pos + 1:]
     return None
 
@@ -51,7 +53,7 @@ RULE = Rule(
     name="delta_sift",
     summary="Σ_k δ_jk f_k = f_j, for j inside k's range",
     statement=r"\sum_{k=lo}^{hi} \delta_{jk} f_k = f_j",
-    side_conditions=("j is an integer within lo..hi (from its declaration)",),
+    side_conditions=SIDE_CONDITIONS,
     aliases=("delta sift", "sifting", "sifting property", "kronecker sift"),
     examples=(("Sum(exp(z[k]) * delta(j, k), k)", "exp(z[j])"), ("Sum(delta(k, i) * z[k] + z[k], k)", "z[i] + Sum(z[k], k)")),
     transform=transform,

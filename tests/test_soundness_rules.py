@@ -242,3 +242,92 @@ def test_a_lemma_assumption_about_other_names_is_not_usable():
     here = _deriv("user", VECTOR_SYMBOLS + "  w: onehot N\n", "z[i] == z[i]", "assume:\n  - Sum(w[k], k) == 1\n").ctx
     assert incompatibility(lemma, lemma.ctx) is None
     assert "w" in (incompatibility(lemma, here) or "")
+
+
+# -- 3. side conditions proved or the rewrite refused; domain notes from declared templates ------------
+
+def test_an_assumption_is_not_used_under_a_derivative_by_a_variable_it_involves():
+    # Σ_k y_k = 1 for a one-hot y, but D(Σ_k y_k, y_j) = Σ_k δ_kj = 1, not D(1, y_j) = 0
+    ctx = _ctx("  y: onehot N\n")
+    assert not _proves("D(Sum(y[k], k), y[j])", "0", "assumption", ctx)
+    from derivcheck.build import value
+    rules = [BY_NAME[r] for r in ("assumption", "constant_rule", "sum_rule", "index_rule", "delta_sift", "algebra")]
+    a, b = value(ctx, "D(Sum(y[k], k), y[j])")[0], value(ctx, "0")[0]
+    assert not proves(a, b, rules, Env(ctx))
+    assert proves(a, value(ctx, "1")[0], rules, Env(ctx))
+    # outside a derivative, or under one by another variable, the fact is used
+    assert _proves("x * Sum(y[k], k)", "x", "assumption", _ctx("  y: onehot N\n  x: real\n"))
+    assert _proves("D(Sum(y[k], k) * z[i], z[j])", "D(z[i], z[j])", "assumption", ctx)
+
+
+def test_a_definition_is_not_unfolded_where_a_sum_would_capture_its_parameter():
+    text = """derivcheck: 1
+name: params
+symbols:
+  N: size
+  j l: index N
+define:
+  e[j]: delta(j, l)
+claim: e[j] == delta(j, l)
+steps:
+  - e[j]
+"""
+    (deriv,) = load_text(text, "params.deriv.yaml")
+    ctx = deriv.ctx
+    l_ = next(s for s in ctx.ranges if s.name == "l")
+    j_ = next(s for s in ctx.ranges if s.name == "j")
+    node = next(d.target for d in ctx.definitions.values())[j_]
+    rule = BY_NAME["definition"]
+    assert rule.transform(node, Env(ctx), {}) == KroneckerDelta(j_, l_)
+    assert rule.transform(node, Env(ctx), {l_: (Integer(1), N)}) == node  # inside Σ_l: l would be captured
+
+
+def test_a_constant_power_in_the_chain_rule_notes_its_domain_like_the_power_rule():
+    ctx = _ctx("  x: real\n")
+    from derivcheck.build import value
+    env = Env(ctx)
+    BY_NAME["chain_rule"].transform(value(ctx, "D(x**(-2), x)")[0], env, {})
+    assert ("chain_rule", "x ≠ 0") in env.notes
+    env = Env(ctx)
+    BY_NAME["power_rule"].transform(value(ctx, "D(x**(1/2), x)")[0], env, {})
+    assert ("power_rule", "x > 0") in env.notes
+
+
+def test_rules_declare_the_side_conditions_they_note():
+    """Every note these rules record is one of their declared templates, filled in."""
+    import re
+    from derivcheck.runner import run
+    notes = set()
+    for result in run(["softmax-cross-entropy", "softmax-jacobian"]).results:
+        notes |= {c for sr in result.steps for c in sr.outcome.side_conditions}
+    templated = {"quotient_rule", "log_rule", "power_rule", "delta_sift", "assumption"}
+    assert {rule for rule, _ in notes} & templated
+    for rule, text in notes:
+        if rule not in templated:
+            continue  # lemmas; chain_rule notes also come from the function table
+        templates = BY_NAME[rule].side_conditions
+        names = r"(?<!\w)(g|u|n|x|f|q|j|lo|hi|lhs|rhs|source|a|b)(?!\w)"
+        patterns = [re.sub(names, ".+", re.escape(t)) for t in templates]
+        assert any(re.fullmatch(p, text) for p in patterns), (rule, text, templates)
+
+
+# -- 5. D(x, x) = 1 lives in one place, and the engine applies it ---------------------------------------
+
+def test_the_engine_applies_d_x_x_equals_one_silently():
+    text = """derivcheck: 1
+name: self
+symbols:
+  x t: real
+claim: D(x, x) * t == t
+steps:
+  - D(x, x) * t
+  - by: algebra
+    expr: t
+"""
+    result = verify_text(text)
+    assert result.steps[0].outcome.status == PROVED
+    assert result.verdict == VERIFIED
+    assert canon.normal(D(x, x)) == D(x, x)  # the normal form leaves it to the engine
+
+
+from derivcheck.calculus import D  # noqa: E402
