@@ -5,7 +5,7 @@ from derivcheck.calculus import D, depends
 from derivcheck.rulebase import Rule, fill
 
 # n free of x is proved (else no rewrite); the others are the domain of uⁿ: notes, not hypotheses
-SIDE_CONDITIONS = ("n does not depend on x", "u ≠ 0 (n a negative integer)", "u > 0 (n not an integer)")
+SIDE_CONDITIONS = ("n does not depend on x", "u ≠ 0", "u > 0")  # u ≠ 0: n a negative integer; u > 0: n not an integer
 
 
 def power(node, env, rule="power_rule"):

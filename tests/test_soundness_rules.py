@@ -287,10 +287,10 @@ def test_a_constant_power_in_the_chain_rule_notes_its_domain_like_the_power_rule
     from derivcheck.build import value
     env = Env(ctx)
     BY_NAME["chain_rule"].transform(value(ctx, "D(x**(-2), x)")[0], env, {})
-    assert ("chain_rule", "x ≠ 0 (n a negative integer)") in env.notes
+    assert ("chain_rule", "x ≠ 0") in env.notes
     env = Env(ctx)
     BY_NAME["power_rule"].transform(value(ctx, "D(x**(1/2), x)")[0], env, {})
-    assert ("power_rule", "x > 0 (n not an integer)") in env.notes
+    assert ("power_rule", "x > 0") in env.notes
 
 
 def test_rules_declare_the_side_conditions_they_note():
