@@ -52,9 +52,9 @@ class _Reader(Products, Derivatives, Marks):
         raise DerivError(f"unexpected {tok!s}", column=tok.column)
 
     def _single(self, tok, where):
-        """A one-character sub- or superscript: x_12 is x_1 2 in LaTeX, e^xy is e^x y."""
+        """A one-character sub- or superscript: x_12 is x_1 2 in LaTeX, e^xy is e^x y (x^2y is x²y)."""
         nxt = self.text[tok.end_pos: tok.end_pos + 1]
-        if len(str(tok)) > 1 or nxt.isalnum():
+        if len(str(tok)) > 1 or (nxt.isalnum() and not (str(tok).isdigit() and nxt.isalpha())):
             raise DerivError(f"{where} without braces takes one character (LaTeX shows {tok}{nxt} as two "
                              f"things): write {{{tok}{nxt}}}", column=tok.column)
 

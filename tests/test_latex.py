@@ -290,6 +290,8 @@ TRUST = trust_ctx()
     (r"\frac ab", "a / b"),
     (r"2^{3^2}", "2**9"),
     (r"x^2_i", "x[i]**2"),
+    (r"y^2a", "y**2 * a"),  # x^2y is x²y, as LaTeX shows it
+    (r"\frac{\partial^2a}{\partial y^2}", "D(D(a, y), y)"),
     (r"\sum_k x_k + b", "Sum(x[k], k) + b"),
     (r"\sum_k x_k \cdot b", "Sum(x[k] * b, k)"),
     (r"\sum_k x_k + \sum_k z_k", "Sum(x[k], k) + Sum(z[k], k)"),
@@ -344,6 +346,7 @@ def test_a_declared_sigma_stays_a_product():
     (r"x_12", "one character", 3),
     (r"x_ij", "one character", 3),
     (r"e^xy", "one character", 3),
+    (r"x_i2", "one character", 3),
     (r"\sum_ke^{y}", "one character", 6),
     (r"\log_2 y", "subscript on a function", 1),
     (r"\sum_k x_k + z_k", "index of a \\sum", 14),
