@@ -141,7 +141,7 @@ class _Replay:
             return Outcome(PROVED, f"no rule named; derivcheck found: {', '.join(found)}; {evidence}",
                            rules_found=found, samples=samples)
         why = "".join(f"; {reason}" for reason in unavailable)
-        if named is not None:
+        if named is not None and samples:  # with no numeric evidence a link is never counted as holding
             extra = _justifying(a, b, self.ctx, conditions, named)
             if extra is not None:
                 found = tuple(r.name for r in named) + extra

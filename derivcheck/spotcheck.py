@@ -75,6 +75,10 @@ class Sampler:
         self.rounds = []
         for r, sizes in enumerate(size_rounds(ctx, self.sizes)):
             scalars, arrays = inputs(ctx, self.losses, sizes, round_rng(seed, r))
+            canon = self.program.canon  # the closures' own objects: lookups by identity
+            scalars = {canon(s): v for s, v in scalars.items()}
+            arrays = {canon(b): v for b, v in arrays.items()}
+            sizes = {canon(s): v for s, v in sizes.items()}
             self.rounds.append(Round(self.program, sizes, scalars, arrays))
         self._free = {}
 

@@ -180,3 +180,25 @@ def test_every_function_of_the_vocabulary_has_its_exact_derivative(f, df):
     assert ev.counter is None and ev.samples > 0
     ev = evidence(SCALAR, f"D({f}, x)", f"{df} + x / 1000000")
     assert ev.counter is not None
+
+
+def test_derivative_reads_its_own_tag_under_a_newer_one():
+    from derivcheck.evidence.values import Dual, derivative
+
+    inner = Dual(1, 2.0, 3.0)  # 2 + 3ε₁
+    outer = Dual(2, inner, 0.0)  # a newer tag on top, with no ε₂ part
+    assert derivative(outer, 1) == 3.0 or getattr(derivative(outer, 1), "a", None) == 3.0
+    assert derivative(inner, 2) == 0
+
+
+def test_rounding_in_a_function_argument_is_within_the_magnitudes():
+    # sin(a + b) = sin a cos b + cos a sin b: the argument 100000 x + 1/10 is rounded (by ~1e-11)
+    ev = evidence(SCALAR, "sin(100000 * x + 1/10)", "sin(100000 * x) * cos(1/10) + cos(100000 * x) * sin(1/10)")
+    assert ev.counter is None and ev.samples >= 8
+
+
+def test_a_definition_with_a_free_parameter_is_tabulated_per_parameter_value():
+    ev = evidence(VEC, "q[i]", "z[i] * z[j]", define={"q[i]": "z[i] * z[j]"})
+    assert ev.counter is None and ev.samples > 0
+    ev = evidence(VEC, "q[i] + 0 * z[j]", "z[i] * z[k]", define={"q[i]": "z[i] * z[j]"})
+    assert ev.counter is not None

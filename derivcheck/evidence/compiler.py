@@ -42,7 +42,11 @@ class Program:
     def __init__(self, ctx, losses):
         self.ctx = ctx
         self.losses = losses  # loss Symbol -> the expression standing for it
-        self.defs = {d.target: d for d in ctx.definitions.values()}
+        self._canon = {}  # one object per symbol and base: dict lookups hit identity, never SymPy's __eq__
+        for x in list(ctx.sizes.values()) + list(ctx.ranges) + [s for s, _ in ctx.scalars.values()] + self._bases():
+            self.canon(x)
+        self.defs = {self.canon(d.target): d for d in ctx.definitions.values()}
+        self.params = {t: tuple(self.canon(p) for p in d.params) for t, d in self.defs.items()}
         self.sizes = frozenset(ctx.sizes.values())
         self.labels = {b.label for b in self._bases()}
         self._closures = {}
@@ -58,9 +62,13 @@ class Program:
         return out
 
     # -- static facts -------------------------------------------------------
+    def canon(self, x):
+        """The one object standing for x (equal SymPy objects are not always identical)."""
+        return self._canon.setdefault(x, x)
+
     def _direct(self, expr):
-        out = {e.base for e in expr.atoms(Indexed)}
-        out |= {s for s in expr.free_symbols if isinstance(s, Symbol) and s not in self.labels}
+        out = {self.canon(e.base) for e in expr.atoms(Indexed)}
+        out |= {self.canon(s) for s in expr.free_symbols if isinstance(s, Symbol) and s not in self.labels}
         return out
 
     def deps(self, target):
@@ -86,14 +94,15 @@ class Program:
         for t in self.deps(expr):
             if t in self.defs:
                 out |= set(self.extras(t))
-        return tuple(sorted(out, key=lambda s: s.name))
+        return tuple(self.canon(s) for s in sorted(out, key=lambda s: s.name))
 
     def extras(self, target):
         """The index symbols free in target's definition besides its parameters."""
         found = self._extras.get(target)
         if found is None:
             d = self.defs[target]
-            found = self._extras[target] = tuple(sorted(self._ints(d.body) - set(d.params), key=lambda s: s.name))
+            found = tuple(sorted(self._ints(d.body) - set(d.params), key=lambda s: s.name))
+            found = self._extras[target] = tuple(self.canon(s) for s in found)
         return found
 
     def _ints(self, expr):
@@ -142,6 +151,7 @@ class Program:
         if isinstance(e, Symbol):
             if e in self.losses:
                 return self._node(self.losses[e])
+            e = self.canon(e)
             if e in self.defs:
                 return lambda ev: ev.defined(e, ())
             return lambda ev: ev.env[e]
@@ -202,7 +212,7 @@ class Program:
         return fold
 
     def _indexed(self, e):
-        base, idx = e.base, [self._node(i) for i in e.indices]
+        base, idx = self.canon(e.base), [self._node(i) for i in e.indices]
         if base in self.defs:
             return lambda ev: ev.defined(base, tuple([as_int(f(ev)) for f in idx]))
 
@@ -210,13 +220,13 @@ class Program:
             try:
                 return ev.arrays[base][tuple([as_int(f(ev)) for f in idx])]
             except KeyError:
-                raise Undefined(f"no entry {e}") from None
+                raise Undefined("no such entry") from None
 
         return entry
 
     def _sum(self, e):
         body = self._node(e.function)
-        limits = [(k, self._node(lo), self._node(hi)) for k, lo, hi in e.limits]
+        limits = [(self.canon(k), self._node(lo), self._node(hi)) for k, lo, hi in e.limits]
 
         def loop(ev, level):
             k, lo, hi = limits[level]
@@ -245,9 +255,9 @@ class Program:
         f, x = e.args
         body = self._node(f)
         if isinstance(x, Indexed):
-            var, idx = x.base, [self._node(i) for i in x.indices]
+            var, idx = self.canon(x.base), [self._node(i) for i in x.indices]
         else:
-            var, idx = x, []
+            var, idx = self.canon(x), []
         frozen = var in self.defs
         if not frozen and not (isinstance(x, Indexed) and self.ctx.array_of(var) is not None) and not (
                 isinstance(x, Symbol) and any(s == x for s, _ in self.ctx.scalars.values())):
@@ -297,7 +307,7 @@ class Evaluator:
         if not frozen and isinstance(var, IndexedBase):
             data = self.arrays.get(var)
             if data is None or key not in data:
-                raise Undefined(f"no entry {var}{list(key)}")
+                raise Undefined("no such entry")
             data = dict(data)
             data[key] = Dual(tag, data[key], 1)
             arrays = dict(arrays)
@@ -323,17 +333,17 @@ class Evaluator:
         return v
 
     def _compute(self, target, args):
-        d = self.program.defs[target]
-        if len(args) != len(d.params):
-            raise Undefined(f"{d.name} takes {len(d.params)} indices")
+        params = self.program.params[target]
+        if len(args) != len(params):
+            raise Undefined("a defined name with another number of indices")
         env = self.env
-        saved = [env.get(p, _MISSING) for p in d.params]
-        for p, a in zip(d.params, args):
+        saved = [env.get(p, _MISSING) for p in params]
+        for p, a in zip(params, args):
             env[p] = a
         try:
             return self.program.body(target)(self)
         finally:
-            for p, old in zip(d.params, saved):
+            for p, old in zip(params, saved):
                 if old is _MISSING:
                     env.pop(p, None)
                 else:

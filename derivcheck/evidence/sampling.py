@@ -5,6 +5,7 @@ import random
 from sympy import Indexed, Integer, KroneckerDelta, Sum
 
 BASE_SIZES = (1, 2, 3, 4)
+SCALAR_ROUNDS = 8  # input draws for a derivation without sizes (one point each)
 MAX_SIZE = 40  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
 
 
@@ -43,9 +44,10 @@ def size_values(consts):
 
 
 def size_rounds(ctx, values):
-    """One {size: value} per round; across the rounds every size takes every value."""
+    """One {size: value} per round; across the rounds every size takes every value (8 rounds without sizes)."""
     syms = list(ctx.sizes.values())
-    return [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(len(values))]
+    rounds = len(values) if syms else SCALAR_ROUNDS
+    return [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(rounds)]
 
 
 def as_int(expr, sizes):
