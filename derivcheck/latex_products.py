@@ -152,6 +152,9 @@ class Products:
         if _is(t, "func"):
             return str(t.children[0])[1:], power
         name = self._name_of(t)
+        if name is not None and name in self.ctx.functions and nxt is not None and (
+                _parenthesised(nxt) or _is(_inner(nxt), "arglist")):
+            return name, None  # a function defined in the file: \sigma(z_i) is an application
         if (name is not None and power is None and name not in self.declared and nxt is not None
                 and (_parenthesised(nxt) or _is(_inner(nxt), "arglist") or _is(_inner(nxt), "pow")
                      and _parenthesised(nxt.children[0]))
@@ -161,6 +164,11 @@ class Products:
         return None
 
     def _function(self, name, col, power=None):
+        if name in self.ctx.functions:
+            fn = name
+            if power is not None:
+                raise DerivError(f"{name}^(...)(x): write ({name}(x))^n", column=col)
+            return fn, None
         fn = _ALIASES.get(name, name)
         if power is not None and power.kind == "neg" and power.args[0] == Node("num", "1", col=power.args[0].col):
             inverse = _INVERSE.get(fn)

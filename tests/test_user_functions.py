@@ -76,3 +76,9 @@ def test_a_function_takes_its_number_of_arguments():
     text = "derivcheck: 1\nname: t\nsymbols:\n  x: real\ndefine:\n  f(u): u**2\nclaim: f(x, x) == x\nsteps:\n  - x\n"
     with pytest.raises(DerivError, match="f takes 1 argument"):
         load_text(text)
+
+
+def test_a_defined_function_applied_in_latex_is_an_application():
+    (result,) = run(["tests/data/user_function_tex.deriv.yaml"]).results
+    assert result.verdict == VERIFIED
+    assert str(result.derivation.claim_lhs) == "D(sigma(z[i]), z[j])"
