@@ -24,6 +24,8 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 
 # Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
 KNOWN = {
+    "true-overflow": "bad-refutation (true unproved): every float sample overflows, so the true link has no evaluable sample — num (raised precision)",
+    "lemma-definition-parameter-range": "lemma-compatibility: a definition's parameter index (l) compared by name, not by range — rules (lemmas.incompatibility)",
     "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
     "true-cases-two-sizes": "cases-branch-evidence (true unproved): the branch N == M gets no sample, two sizes are never equal — num (size_rounds)",
     "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
