@@ -3,6 +3,7 @@ from html import escape
 
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
 from .base import counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line
+from . import written
 from .latex import math as latex_of
 
 COLORS = {PROVED: "#1a7f37", MISJUSTIFIED: "#9a6700", UNPROVED: "#9a6700", REFUTED: "#cf222e",
@@ -30,13 +31,12 @@ def mathml(tex, display=False):
 
 
 def step_tex(step, ctx):
-    """What the author wrote, as LaTeX: their own LaTeX where there is one."""
-    return step.text if step.tex else latex_of(step.expr, ctx)
+    """What the author wrote, as LaTeX: their own LaTeX, or their ASCII typeset in the order written."""
+    return written.step_tex(step, ctx, latex_of)
 
 
 def claim_tex(derivation):
-    d = derivation
-    return d.claim_text if d.claim_tex else f"{latex_of(d.claim_lhs, d.ctx)} = {latex_of(d.claim_rhs, d.ctx)}"
+    return written.claim_tex(derivation, latex_of)
 
 
 def _status(word):

@@ -1,16 +1,15 @@
-"""The proof trace as LaTeX: a complete amsmath document (pdflatex), or markdown `$$` blocks."""
+"""SymPy expressions as LaTeX that derivcheck reads back (math), text escaped for LaTeX; the trace document is trace_tex."""
 import sympy
 from sympy.printing.latex import LatexPrinter, greek_letters_set
 
-from ..model import PROVED
-from .base import rows
 
 _TEXT_ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
-    "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}",
+    "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
 }
 _UNICODE = {"≠": r"\neq", "∈": r"\in", "≤": r"\leq", "≥": r"\geq", "−": "-", "Σ": r"\Sigma", "δ": r"\delta",
-            "…": r"\ldots", "→": r"\to", "·": r"\cdot", "²": "^2", "⁻": "^-"}
+            "…": r"\ldots", "→": r"\to", "·": r"\cdot", "²": "^2", "⁻": "^-",
+            "∂": r"\partial", "⊙": r"\odot", "ᵀ": r"^\top", "×": r"\times", "√": r"\surd", "∑": r"\sum", "±": r"\pm"}
 
 
 def text(s):
@@ -112,106 +111,9 @@ def math(expr, ctx):
     return printer.doprint(_declared_bound_names(expr, ctx))
 
 
-def _rules(sr):
-    rules = ", ".join(sr.step.rules) if sr.step.rules else "no rule named; found: " + ", ".join(sr.outcome.rules_found)
-    return text(rules)
-
-
-def _evidence_lines(sr):
-    o = sr.outcome
-    lines = [r"\text{%s: %s}" % (_rules(sr), text(o.status.upper() if o.status != PROVED else o.status))]
-    for rule, cond in o.side_conditions:
-        lines.append(r"\text{side condition (%s): %s}" % (text(rule), text(cond)))
-    if o.counterexample:
-        ce = o.counterexample
-        at = ", ".join(f"{k} = {v}" for k, v in list(ce["sizes"].items()) + list(ce["indices"].items()))
-        lines.append(r"\text{counterexample at %s: previous expression} = %s,\ \text{this step} = %s"
-                     % (text(at), ce.get("lhs"), ce.get("rhs")))
-        for name, value in ce.get("inputs", {}).items():
-            lines.append(r"\text{%s}" % text(f"{name} = {value}"))
-    elif o.status != PROVED:
-        lines.append(r"\text{%s}" % text(o.message))
-    return lines
-
-
-def _row(row, ctx):
-    """The align rows of one chain row: the expression and, for a link, its evidence."""
-    if row.kind == "start":
-        return [f"& {math(row.step.expr, ctx)} && \\text{{line {row.step.line}}}"]
-    sr = row.result
-    mark = r"\quad\textbf{(refuted)}" if sr.outcome.status == "refuted" else ""
-    out = [f"&= {math(row.step.expr, ctx)}{mark} && \\text{{line {row.step.line}}}"]
-    return out + [f"&\\qquad {line}" for line in _evidence_lines(sr)]
-
-
-def _blocks(result):
-    """[(title, align rows)]: the chain up to the cases, each case, the chain after them."""
-    ctx = result.derivation.ctx
-    blocks, depths = [("The chain", [])], [0]
-    for row in rows(result):
-        if row.kind == "case":
-            case = row.case
-            op = "=" if case.condition[0] == "eq" else r"\neq"
-            title = f"{math(case.condition[1], ctx)} {op} {math(case.condition[2], ctx)}"
-            blocks.append((f"Case ${title}$ (line {case.line})", []))
-            depths.append(row.depth + 1)
-            continue
-        if row.depth < depths[-1]:
-            blocks.append(("After the cases", []))
-            depths.append(row.depth)
-        blocks[-1][1].extend(_row(row, ctx))
-    return blocks
-
-
-def _claim(result):
-    d = result.derivation
-    return f"{math(d.claim_lhs, d.ctx)} = {math(d.claim_rhs, d.ctx)}"
-
-
-def document(report):
-    parts = [r"\documentclass{article}", r"\usepackage{amsmath,amssymb}", r"\allowdisplaybreaks",
-             r"\setlength{\parindent}{0pt}", r"\begin{document}"]
-    for result in report.results:
-        d = result.derivation
-        parts.append(r"\section*{%s}" % text(f"{d.name}: {d.title}" if d.title else d.name))
-        if d.file:
-            parts.append(r"\texttt{%s}\par" % text(d.file))
-        parts.append(r"\textbf{Claim} (line %d): \[ %s \]" % (d.claim_line, _claim(result)))
-        parts.append(r"Claim check: %s. \par" % text(f"{result.claim.status}: {result.claim.message}"))
-        for title, rows in _blocks(result):
-            if not rows:
-                continue
-            parts.append(r"\paragraph{%s}" % (title if "$" in title else text(title)))
-            parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-        for check in result.checks:
-            if check.outcome.status != PROVED:
-                parts.append(r"\textbf{%s check (line %d): %s.} %s\par" % (
-                    text(check.kind), check.line, text(check.outcome.status), text(check.outcome.message)))
-        parts.append(r"\textbf{Verdict: %s.}" % text(result.verdict))
-    for exc in report.errors:
-        parts.append(r"\textbf{Error:} \texttt{%s}\par" % text(str(exc)))
-    parts.append(r"\end{document}")
-    return "\n".join(parts) + "\n"
-
-
-def markdown(report):
-    out = []
-    for result in report.results:
-        d = result.derivation
-        out.append(f"### {d.name}" + (f" — {d.title}" if d.title else ""))
-        out.append(f"Claim (line {d.claim_line}):\n\n$$\n{_claim(result)}\n$$\n")
-        out.append(f"Claim check: **{result.claim.status}** — {result.claim.message}\n")
-        for title, rows in _blocks(result):
-            if rows:
-                out.append(f"**{title}**\n\n$$\n\\begin{{aligned}}\n" + " \\\\\n".join(rows)
-                           + "\n\\end{aligned}\n$$\n")
-        out.append(f"**Verdict: {result.verdict}.**\n")
-    for exc in report.errors:
-        out.append(f"**Error:** `{exc}`\n")
-    return "\n".join(out)
-
-
 def render(report, stream, **options):
+    from .trace_tex import document
+
     stream.write(document(report))
 
 

@@ -2,7 +2,7 @@
 from ..model import VERIFIED
 from .base import failure_phrase, rows, rules_phrase, status_word, summary_line
 from .html import claim_tex, step_tex
-from .latex import markdown
+from .trace_tex import markdown
 
 
 def _cell(text):
