@@ -1,4 +1,5 @@
 """Turn a parsed AST into a SymPy expression, resolving names against the symbol table."""
+import math
 import re
 
 import sympy
@@ -10,10 +11,13 @@ from .calculus import D
 from .errors import DerivError
 from .matrices import MatrixValue
 from .parse import parse
+from .symbols import MAX_INDEX_CONSTANT
 
 MAX_NUMBER_DIGITS = 40
-MAX_SUM_TERMS = 10**6  # a Sum over explicit bounds wider than this is refused
+MAX_SUM_TERMS = MAX_INDEX_CONSTANT  # a Sum over explicit bounds wider than this is refused
 MAX_NUMERIC_EXPONENT = 1000
+MAX_RESULT_DIGITS = 1000  # digits of a number an expression computes to (refused before it is computed)
+MAX_SOFTMAX_NESTING = 4  # each softmax doubles the lowered entry
 
 MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
 SIZE_FUNCTIONS = ("eye", "ones")  # eye(N), ones(N): built from a size
@@ -21,6 +25,71 @@ SIZE_FUNCTIONS = ("eye", "ones")  # eye(N), ones(N): built from a size
 
 def _err(message, node):
     return DerivError(message, column=node.col)
+
+
+# -- numbers a file may make SymPy compute (exactly) at load ---------------------------------
+def _digits(r):
+    """log10 of numerator and denominator together: the size of the exact number r."""
+    return (math.log10(abs(r.p)) if r.p else 0.0) + math.log10(r.q)
+
+
+def _multiplied(v):
+    """The digits of the numbers SymPy multiplies together when v is a factor of a product
+    (a 2-term sum's numbers get the other factors' coefficient: 2*(x + 1) is 2*x + 2)."""
+    if isinstance(v, sympy.Add):
+        return max((_coefficient_digits(t) for t in v.args), default=0.0)
+    return _coefficient_digits(v)
+
+
+def _coefficient_digits(v):
+    if isinstance(v, sympy.Rational):
+        return _digits(v)
+    if isinstance(v, sympy.Mul):
+        return sum(_coefficient_digits(a) for a in v.args)
+    if isinstance(v, sympy.Pow) and v.args[1].is_Number:
+        return _coefficient_digits(v.args[0]) * abs(float(v.args[1]))
+    return 0.0
+
+
+def _sample(v):
+    """A scalar standing for v: a matrix's entry at fresh indices."""
+    if isinstance(v, MatrixValue):
+        return v.at(*(sympy.Symbol(f"_guard{n}", integer=True) for n in range(len(v.shape))))
+    return sympy.sympify(v) if isinstance(v, int) else v
+
+
+def _refuse_big(digits, what, node):
+    if digits > MAX_RESULT_DIGITS:
+        raise _err(f"{what} would compute a number of about {int(digits)} digits "
+                   f"(more than {MAX_RESULT_DIGITS})", node)
+
+
+def _check_product(values, node):
+    _refuse_big(sum(_multiplied(_sample(v)) for v in values), "this product", node)
+
+
+def _check_sum(values, node):
+    """Like terms add their coefficients (1/3 + 1/7 = 10/21): their digits add up."""
+    groups = {}
+    for v in values:
+        v = _sample(v)
+        for term in sympy.Add.make_args(v):
+            coeff, rest = term.as_coeff_Mul()
+            groups[rest] = groups.get(rest, 0.0) + (_digits(coeff) if isinstance(coeff, sympy.Rational) else 0.0)
+    _refuse_big(max(groups.values(), default=0.0), "this sum", node)
+
+
+def _check_index_constant(value, node):
+    """An index, a bound or a compared integer may not be offset by a huge constant (the numeric
+    checks enumerate index values and sizes up to every constant a derivation mentions)."""
+    const = value.as_coeff_Add()[0] if isinstance(value, sympy.Expr) else value
+    if const.is_Number and abs(const) > MAX_INDEX_CONSTANT:
+        raise _err(f"the constant {const} in an index or bound is too large (more than {MAX_INDEX_CONSTANT})", node)
+
+
+def _softmax_nesting(node):
+    inner = max((_softmax_nesting(a) for a in node.args), default=0)
+    return inner + (node.kind == "call" and node.value == "softmax")
 
 
 class Builder:
@@ -98,13 +167,15 @@ class Builder:
         value = self._scalar(node, what)
         if value.is_integer is not True:
             raise _err(f"{what} must be an integer expression (an index, a size or a label entry)", node)
+        _check_index_constant(value, node)
         return value
 
     # -- operators (matrices lowered by derivcheck.matrices) ---------------
     def _add(self, node):
         total = 0
-        for term in node.args:
-            value = self.build(term)
+        values = [self.build(term) for term in node.args]
+        _check_sum(values, node)
+        for term, value in zip(node.args, values):
             if isinstance(total, MatrixValue) or isinstance(value, MatrixValue):
                 total = mx.add(total, value, term.col)
             else:
@@ -113,8 +184,9 @@ class Builder:
 
     def _mul(self, node):
         scalar, matrix = sympy.Integer(1), None
-        for factor in node.args:
-            value = self.build(factor)
+        values = [self.build(factor) for factor in node.args]
+        _check_product(values, node)
+        for factor, value in zip(node.args, values):
             if isinstance(value, MatrixValue) and matrix is not None and node.value == "product":
                 matrix = mx.matmul(matrix, value, self.low, factor.col)  # LaTeX's X W, X \cdot W
                 if not isinstance(matrix, MatrixValue):  # w^T w: a scalar
@@ -127,6 +199,7 @@ class Builder:
 
     def _matmul(self, node):
         a, b = (self.build(x) for x in node.args)
+        _check_product([a, b], node)
         return mx.matmul(a, b, self.low, node.col)
 
     def _transpose(self, node):
@@ -152,6 +225,8 @@ class Builder:
         exponent = self._scalar(node.args[1], "an exponent")
         if exponent.is_Number and abs(exponent) > MAX_NUMERIC_EXPONENT:
             raise _err(f"exponent {exponent} is too large", node)
+        if exponent.is_Number:
+            _refuse_big(_coefficient_digits(_sample(base)) * abs(float(exponent)), "this power", node)
         if isinstance(base, MatrixValue):
             return mx.elementwise(lambda u: u**exponent, base)
         if base == 0 and exponent.is_Number and exponent <= 0:
@@ -289,7 +364,7 @@ class Builder:
         else:
             raise _err("Sum's second argument is an index k or a range (k, lo, hi)", spec)
         width = hi - lo
-        if width.is_Number and abs(width) > MAX_SUM_TERMS:
+        if width.as_coeff_Add()[0].is_Number and abs(width.as_coeff_Add()[0]) > MAX_SUM_TERMS:
             raise _err(f"a Sum over more than {MAX_SUM_TERMS} terms", spec)
         return Sum(self._scalar(args[0], "a Sum's summand"), (k, lo, hi))
 
@@ -310,9 +385,14 @@ def value(ctx, text, allow=(), tex=False, declare=None):
         node = parse_tex(text, ctx, allow)
     else:
         node = parse(text, allow)
+    if _softmax_nesting(node) > MAX_SOFTMAX_NESTING:
+        raise _err(f"softmax nested more than {MAX_SOFTMAX_NESTING} deep", node)
     builder = Builder(ctx)
     if node.kind in ("eq", "ne"):
         lhs, rhs = builder.build(node.args[0]), builder.build(node.args[1])
+        for side in (lhs, rhs):
+            if getattr(side, "is_integer", None) is True:
+                _check_index_constant(side, node)
         shapes = [v.shape if isinstance(v, MatrixValue) else () for v in (lhs, rhs)]
         if shapes[0] != shapes[1]:
             raise _err(f"the two sides have shapes {mx.show(shapes[0])} and {mx.show(shapes[1])}", node)

@@ -1,17 +1,16 @@
 """The pure engine: verify(derivation) -> DerivationResult, replaying every link with the rules."""
 import dataclasses
-import hashlib
 import time
 
-from sympy import diff, srepr
+from sympy import diff
 
-from . import __version__, canon, cases
+from . import canon, cases, digest
 from .calculus import D, bottom_up, unfold_all
 from .model import (
     MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
 )
-from .lemmas import lemma_rule
+from .lemmas import incompatibility, lemma_rule
 from .spotcheck import Sampler
 from .rulebase import Env
 from .rules import BOOKKEEPING, BY_NAME, CHECKS, RULES, lookup
@@ -91,18 +90,44 @@ def _justifying(a, b, ctx, conditions, named=()):
 class _Replay:
     """The state of one derivation's replay: its sampler, results and checks."""
 
-    def __init__(self, deriv, seed, lemmas=None, preset=None, progress=None, memo=None):
-        self.lemmas = {name: lemma_rule(v, deriv.ctx) if isinstance(v, Derivation) else v
-                       for name, v in (lemmas or {}).items()}
+    def __init__(self, deriv, options, lemmas=None, preset=None, progress=None, memo=None):
         self.preset = preset or {}
         self.progress = progress or (lambda event, index, outcome=None: None)
         self.memo = memo
-        self.fingerprint = _fingerprint(deriv, seed, lemmas or {}) if memo is not None else None
         self.deriv = deriv
         self.ctx = deriv.ctx
-        self.sampler = Sampler(deriv.ctx, seed, _expressions(deriv), _conditions(deriv.chain))
+        self.sampler = Sampler(deriv.ctx, options["seed"], _expressions(deriv), _conditions(deriv.chain))
+        # the sizes sampled depend on every constant of the derivation: they are in every key
+        self.fingerprint = (digest.derivation_digest(deriv, {**options, "sizes sampled": self.sampler.sizes},
+                                                     lemmas or {}) if memo is not None else None)
+        self.lemmas = {name: self._usable(name, v) for name, v in (lemmas or {}).items()}
         self.steps = []
         self.checks = []
+
+    def _usable(self, name, lemma):
+        """The Rule of a cited verified derivation, or why it cannot be used here (a reason).
+
+        The compatibility check runs as an item of its own ("lemma:NAME"), so it is under the
+        same time limit as a link, and a failure of it is a reason, never an exception.
+        """
+        if not isinstance(lemma, Derivation):
+            return lemma
+        item = f"lemma:{name}"
+        if item in self.preset:
+            outcome = self.preset[item]
+        else:
+            self.progress("start", item)
+            try:
+                reason = incompatibility(lemma, self.ctx)
+                outcome = Outcome(REFUTED, reason) if reason else Outcome(PROVED)
+            except Exception as exc:  # noqa: BLE001 - a check that fails proves nothing: the lemma is unusable
+                outcome = Outcome(UNPROVED, f"{type(exc).__name__}: {exc}")
+            self.progress("done", item, outcome)
+        if outcome.status == REFUTED:
+            return outcome.message
+        if outcome.status != PROVED:  # failed, or stopped by the worker's limits
+            return f"{name} could not be compared with these declarations ({outcome.message})"
+        return lemma_rule(lemma, self.ctx)
 
     def link(self, prev, step, conditions):
         """The outcome of prev = step.expr under conditions, by step.rules."""
@@ -225,15 +250,15 @@ class _Replay:
                 self.checks.append(Check("assume", line, Outcome(PROVED, f"holds at {samples} samples")))
 
     def _remembered(self, key, compute):
-        """compute(), or its earlier Outcome for the same inputs from the memo."""
+        """compute(), or its earlier Outcome for the same inputs from the memo (see digest.py)."""
         if self.memo is None:
             return compute()
-        digest = hashlib.sha256((self.fingerprint + srepr(key)).encode()).hexdigest()
-        found = self.memo.get(digest)
+        key = digest.link_key(self.fingerprint, key)
+        found = self.memo.get(key)
         if found is not None:
             return found
         outcome = compute()
-        self.memo.put(digest, outcome)
+        self.memo.put(key, outcome)
         return outcome
 
     def claim(self):
@@ -301,29 +326,17 @@ def _conditions(entries):
     return out
 
 
-def _fingerprint(deriv, seed, lemmas):
-    """Everything besides the link itself that its outcome depends on, as text."""
-    ctx = deriv.ctx
-    parts = [__version__, str(seed), srepr(sorted(ctx.sizes.values(), key=str)),
-             srepr(sorted(ctx.ranges.items(), key=str)), srepr(ctx.assumptions), srepr(sorted(ctx.parameters, key=str))]
-    parts += [f"{a.kind}{srepr(a.base)}{srepr(a.axes)}{srepr(a.values)}" for a in ctx.arrays.values()]
-    parts += [f"{d.name}{srepr(d.params)}{srepr(d.body)}" for d in ctx.definitions.values()]
-    parts += [f"{f.name}{srepr(f.params)}{srepr(f.body)}" for f in ctx.functions.values()]
-    parts += [f"{n}{srepr(v.claim_lhs)}{srepr(v.claim_rhs)}" if isinstance(v, Derivation) else f"{n}{v}"
-              for n, v in sorted(lemmas.items())]
-    return "\n".join(parts)
-
-
 def verify(deriv, strict=False, seed=0, lemmas=None, preset=None, progress=None, memo=None):
     """Replay deriv link by link; the result carries every step's status and evidence.
 
     lemmas maps each cited derivation name to that verified Derivation (its claim becomes a
-    rule), or to the reason it cannot be used. preset gives outcomes already known by step
+    rule once its declarations are found compatible with deriv's: item "lemma:NAME" of preset
+    and progress), or to the reason it cannot be used. preset gives outcomes already known by step
     index (not recomputed); progress(event, index, outcome) hears each link start and finish;
     memo (get/put by key) remembers outcomes across runs.
     """
     began = time.perf_counter()
-    run = _Replay(deriv, seed, lemmas, preset, progress, memo)
+    run = _Replay(deriv, {"strict": strict, "seed": seed}, lemmas, preset, progress, memo)
     ends = run.replay(deriv.chain, [], ())
     start = deriv.chain[0]
     run.endpoints(start, ends)

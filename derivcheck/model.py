@@ -119,6 +119,29 @@ class Outcome:
     side_conditions: tuple = ()
     samples: int = 0
 
+    def to_dict(self):
+        """Plain JSON-ready data (the cache and the worker pipe use it)."""
+        return {"status": self.status, "message": self.message, "counterexample": self.counterexample,
+                "rules_found": list(self.rules_found), "side_conditions": [list(c) for c in self.side_conditions],
+                "samples": self.samples}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The Outcome of to_dict's data; ValueError for anything else (a damaged cache entry, say)."""
+        try:
+            status, message, samples = data["status"], data["message"], data["samples"]
+            counter = data["counterexample"]
+            found = tuple(data["rules_found"])
+            conds = tuple(tuple(c) for c in data["side_conditions"])
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not an outcome: {exc}") from None
+        if (status not in STATUS_ORDER or not isinstance(message, str) or type(samples) is not int
+                or not (counter is None or isinstance(counter, dict))
+                or not all(isinstance(r, str) for r in found)
+                or not all(isinstance(x, str) for c in conds for x in c)):
+            raise ValueError("not an outcome")
+        return cls(status, message, counter, found, conds, samples)
+
 
 @dataclass
 class StepResult:

@@ -5,7 +5,7 @@ from . import builtins, siblings, workers
 from .engine import verify
 from .errors import DerivError
 from .hints import teach
-from .lemmas import citations, incompatibility
+from .lemmas import citations
 from .load import load_document, load_file
 from .source import DOCUMENT_SUFFIXES, is_document
 from .model import NOT_VERIFIED, UNPROVED, VERIFIED, Check, DerivationResult, Outcome, Report
@@ -99,14 +99,17 @@ def plan(derivations, report):
 
 
 def _lemmas(deriv, results):
-    """What each derivation deriv cites is: its verified Derivation, or why it cannot be used."""
+    """What each derivation deriv cites is: its verified Derivation, or why it cannot be used.
+
+    Whether its declarations fit deriv's is checked by the engine, under the limits of a link.
+    """
     lemmas = {}
     for name, _ in citations(deriv, lambda r: lookup(r) is not None):
         cited = results.get(name)
         if cited is None or cited.verdict != VERIFIED:
             lemmas[name] = f"the cited derivation {name} is not verified"
         else:
-            lemmas[name] = incompatibility(cited.derivation, deriv.ctx) or cited.derivation
+            lemmas[name] = cited.derivation
     return lemmas
 
 
@@ -158,7 +161,11 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         workers.run_all(tasks, ready, finished, max(1, jobs), timeout if timeout > 0 else float("inf"))
     else:
         for deriv, _ in order:
-            finished(id(deriv), verify(deriv, **options(deriv)))
+            try:
+                result = verify(deriv, **options(deriv))
+            except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - a verdict, never a traceback
+                result = f"not checked: {type(exc).__name__}: {exc}"
+            finished(id(deriv), result)
     report.results.sort(key=lambda r: position[id(r.derivation)])
     report.errors = [teach(e) for e in report.errors]
     return report

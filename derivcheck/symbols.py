@@ -10,6 +10,8 @@ from .errors import DerivError
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 FUNCTIONS = frozenset(set(vocabulary.BY_NAME) | set(vocabulary.OTHER) | set(vocabulary.CONSTANTS) | {
     "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss", "trace", "diag", "norm", "eye", "ones"})
+MAX_INDEX_CONSTANT = 10_000  # range ends, constant indices and Sum bounds: the numeric checks enumerate them
+MAX_CONSTANT_ENTRIES = 100_000  # entries of an array whose extents are constants
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
 
 
@@ -159,8 +161,8 @@ def _bound(ctx, text, line):
     """A range bound: an integer literal or a declared size."""
     text = text.strip()
     if re.fullmatch(r"\d+", text):
-        if len(text) > 9:
-            raise DerivError(f"range bound {text} is too large", line=line)
+        if len(text) > 9 or int(text) > MAX_INDEX_CONSTANT:
+            raise DerivError(f"range bound {text} is too large (more than {MAX_INDEX_CONSTANT})", line=line)
         return sympy.Integer(int(text))
     if text in ctx.sizes:
         return ctx.sizes[text]
@@ -172,6 +174,15 @@ def _range(ctx, text, line):
         lo, _, hi = text.partition("..")
         return (_bound(ctx, lo, line), _bound(ctx, hi, line))
     return (sympy.Integer(1), _bound(ctx, text, line))
+
+
+def _check_entries(name, axes, line):
+    entries = 1
+    for lo, hi in axes:
+        if lo.is_Integer and hi.is_Integer:
+            entries *= max(0, int(hi) - int(lo) + 1)
+    if entries > MAX_CONSTANT_ENTRIES:
+        raise DerivError(f"{name} has {entries} entries (more than {MAX_CONSTANT_ENTRIES})", line=line)
 
 
 def declare(ctx, names_text, kind_text, line):
@@ -208,6 +219,7 @@ def declare(ctx, names_text, kind_text, line):
                 if kind == "simplex":
                     assumptions = {"nonnegative": True}
                 axes = tuple(_range(ctx, a, line) for a in args)
+                _check_entries(name, axes, line)
                 ctx.arrays[name] = Array(sympy.IndexedBase(name, **assumptions), kind, axes)
         else:
             raise DerivError(

@@ -1,19 +1,19 @@
 """verify() in forked child processes: a per-link time limit that really stops the work, and -j N.
 
 The parent never runs SymPy for a derivation it hands out. Each child streams the start and
-outcome of every link over a pipe; when one link runs past the limit (or the child dies, out of
+outcome of every link over a pipe, as JSON (Outcome.to_dict: plain data, no pickles); when one link runs past the limit (or the child dies, out of
 memory say) the parent kills the child, records that link as unproved, and forks a new child
 that resumes after it with every finished outcome preset. No signals, no threads.
 """
+import json
 import os
-import pickle
 import select
 import signal
 import struct
 import time
 
 from .engine import verify
-from .model import UNPROVED, DerivationResult, Outcome, StepResult
+from .model import UNPROVED, Check, DerivationResult, Outcome, StepResult
 from .verdict import first_failure
 
 MEMORY_LIMIT = 4 * 1024**3  # address space of one child, bytes
@@ -25,7 +25,10 @@ def available():
 
 
 def _send(fd, message):
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    event, index, payload = message
+    if isinstance(payload, Outcome):
+        payload = payload.to_dict()
+    data = json.dumps([event, index, payload]).encode()
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         view = view[os.write(fd, view):]
@@ -44,8 +47,9 @@ def _child(fd, deriv, options, preset):
         try:
             result = verify(deriv, preset=preset, progress=lambda e, i, o=None: _send(fd, (e, i, o)), **options)
             # only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest
-            _send(fd, ("result", None, (result.verdict, result.claim,
-                                        [(sr.step.index, sr.outcome) for sr in result.steps], result.checks, result.strict,
+            _send(fd, ("result", None, (result.verdict, result.claim.to_dict(),
+                                        [(sr.step.index, sr.outcome.to_dict()) for sr in result.steps],
+                                        [(c.kind, c.line, c.outcome.to_dict()) for c in result.checks], result.strict,
                                         result.seconds)))
         except MemoryError:
             _send(fd, ("died", None, "ran out of memory"))
@@ -61,7 +65,9 @@ def _rebuild(deriv, payload):
     """The DerivationResult from a worker's outcomes and the parent's own derivation."""
     verdict, claim, outcomes, checks, strict, seconds = payload
     steps = {s.index: s for s in deriv.steps()}
-    result = DerivationResult(deriv, verdict, claim, [StepResult(steps[i], o) for i, o in outcomes], checks, strict)
+    result = DerivationResult(deriv, verdict, Outcome.from_dict(claim),
+                              [StepResult(steps[i], Outcome.from_dict(o)) for i, o in outcomes],
+                              [Check(kind, line, Outcome.from_dict(o)) for kind, line, o in checks], strict)
     result.failure = first_failure(result)
     result.seconds = seconds
     return result
@@ -97,7 +103,7 @@ class _Job:
             (size,) = _HEADER.unpack_from(self.buffer)
             if len(self.buffer) < _HEADER.size + size:
                 break
-            out.append(pickle.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
+            out.append(json.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
             self.buffer = self.buffer[_HEADER.size + size:]
         return out
 
@@ -146,7 +152,7 @@ def run_all(tasks, ready, finished, jobs, timeout):
                 if event == "start":
                     job.current = index
                 elif event == "done":
-                    job.preset[index], job.current = payload, None
+                    job.preset[index], job.current = Outcome.from_dict(payload), None
                 elif event == "result":
                     job.stop()
                     running.remove(job)
