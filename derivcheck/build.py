@@ -51,10 +51,15 @@ def _coefficient_digits(v):
     return 0.0
 
 
-def _sample(v):
-    """A scalar standing for v: a matrix's entry at fresh indices."""
+def _sample(v, low):
+    """A scalar standing for v: a matrix's entry at fresh indices (the names of bound indices
+    the lowering hands out are not used up by this look)."""
     if isinstance(v, MatrixValue):
-        return v.at(*(sympy.Symbol(f"_guard{n}", integer=True) for n in range(len(v.shape))))
+        count = low.count
+        try:
+            return v.at(*(sympy.Symbol(f"_guard{n}", integer=True) for n in range(len(v.shape))))
+        finally:
+            low.count = count
     return sympy.sympify(v) if isinstance(v, int) else v
 
 
@@ -64,15 +69,15 @@ def _refuse_big(digits, what, node):
                    f"(more than {MAX_RESULT_DIGITS})", node)
 
 
-def _check_product(values, node):
-    _refuse_big(sum(_multiplied(_sample(v)) for v in values), "this product", node)
+def _check_product(values, node, low):
+    _refuse_big(sum(_multiplied(_sample(v, low)) for v in values), "this product", node)
 
 
-def _check_sum(values, node):
+def _check_sum(values, node, low):
     """Like terms add their coefficients (1/3 + 1/7 = 10/21): their digits add up."""
     groups = {}
     for v in values:
-        v = _sample(v)
+        v = _sample(v, low)
         for term in sympy.Add.make_args(v):
             coeff, rest = term.as_coeff_Mul()
             groups[rest] = groups.get(rest, 0.0) + (_digits(coeff) if isinstance(coeff, sympy.Rational) else 0.0)
@@ -174,7 +179,7 @@ class Builder:
     def _add(self, node):
         total = 0
         values = [self.build(term) for term in node.args]
-        _check_sum(values, node)
+        _check_sum(values, node, self.low)
         for term, value in zip(node.args, values):
             if isinstance(total, MatrixValue) or isinstance(value, MatrixValue):
                 total = mx.add(total, value, term.col)
@@ -185,7 +190,7 @@ class Builder:
     def _mul(self, node):
         scalar, matrix = sympy.Integer(1), None
         values = [self.build(factor) for factor in node.args]
-        _check_product(values, node)
+        _check_product(values, node, self.low)
         for factor, value in zip(node.args, values):
             if isinstance(value, MatrixValue) and matrix is not None and node.value == "product":
                 matrix = mx.matmul(matrix, value, self.low, factor.col)  # LaTeX's X W, X \cdot W
@@ -199,7 +204,7 @@ class Builder:
 
     def _matmul(self, node):
         a, b = (self.build(x) for x in node.args)
-        _check_product([a, b], node)
+        _check_product([a, b], node, self.low)
         return mx.matmul(a, b, self.low, node.col)
 
     def _transpose(self, node):
@@ -226,7 +231,7 @@ class Builder:
         if exponent.is_Number and abs(exponent) > MAX_NUMERIC_EXPONENT:
             raise _err(f"exponent {exponent} is too large", node)
         if exponent.is_Number:
-            _refuse_big(_coefficient_digits(_sample(base)) * abs(float(exponent)), "this power", node)
+            _refuse_big(_coefficient_digits(_sample(base, self.low)) * abs(float(exponent)), "this power", node)
         if isinstance(base, MatrixValue):
             return mx.elementwise(lambda u: u**exponent, base)
         if base == 0 and exponent.is_Number and exponent <= 0:
