@@ -55,3 +55,32 @@ def test_strict_fails_on_a_block_not_checked_without_skip(tmp_path):
     assert CliRunner().invoke(main, ["verify", "--no-cache", "--strict", str(post)]).exit_code == 1
     post.write_text(post.read_text().replace("$$ x \\to y $$", "<!-- derivcheck: skip -->\n$$ x \\to y $$"))
     assert CliRunner().invoke(main, ["verify", "--no-cache", "--strict", str(post)]).exit_code == 0
+
+
+def test_seed_004_erratum_at_its_line_and_what_cannot_be_read_is_listed():
+    doc = DOCS / "004-softmax-loss-backprop.md"
+    code, data = _json(doc)
+    assert code == 1
+    bad = [r for r in data["results"] if r["verdict"] != "verified"]
+    line = _line(doc, "$$L_{ij} = ")
+    assert [r["name"] for r in bad] == [f"004-softmax-loss-backprop-{line}"]
+    refuted = [s for s in bad[0]["steps"] if s["status"] == "refuted"][0]
+    text = doc.read_text().splitlines()[line - 1]
+    assert (refuted["line"], refuted["column"]) == (line, text.rindex("= - ") + 3)
+    reasons = {u["line"]: u["reason"] for u in data["unchecked"]}
+    assert "shape annotation" in reasons[_line(doc, r"\mathbf{z}^{(1)} = \mathbf{X}")]
+    assert _line(doc, r"\text{range}(N), \mathbf{y}]") in reasons  # the indicator it cannot read: listed
+
+
+def test_seed_004_corrected_document_verifies_what_it_reads():
+    code, data = _json(DOCS / "004-softmax-loss-backprop-corrected.md")
+    assert [r["verdict"] for r in data["results"]] == ["verified"] * 4
+
+
+def test_seed_002_document_verifies_both_transcribed_derivations():
+    doc = DOCS / "002-softmax-cross-entropy-gradient.md"
+    code, data = _json(doc)
+    verdicts = {r["name"]: r["verdict"] for r in data["results"]}
+    jacobian, gradient = _line(doc, r"partial \text{softmax_out}_n}{"), _line(doc, "begin{aligned}")
+    assert verdicts[f"002-softmax-cross-entropy-gradient-{jacobian}"] == "verified"
+    assert verdicts[f"002-softmax-cross-entropy-gradient-{gradient}"] == "verified"

@@ -72,7 +72,12 @@ def _replace_notation(text, offsets, notation):
         return text, offsets
     forms = []
     for form, name, _ in notation:
-        to = name if re.fullmatch(r"[A-Za-z]", name) else "\\text{" + name + "}"
+        m = re.fullmatch(r"\s*(\w+)\s*(?:\[([\w\s,]+)\])?\s*", name)
+        if not m:
+            continue
+        to = m.group(1) if len(m.group(1)) == 1 else "\\text{" + m.group(1) + "}"
+        if m.group(2):
+            to += "_{" + m.group(2) + "}"
         for variant in {form, form.replace("\\_", "_"), form.replace("_", "\\_").replace("\\\\_", "\\_")}:
             forms.append((variant, to))
     forms.sort(key=lambda f: -len(f[0]))
@@ -146,7 +151,8 @@ class Assembler:
         name = note.get("name") or block.name
         first_at = positions.location([offset + block.pieces[0].offsets[0]]) if block.pieces[0].offsets else where
         if block.pieces and note.get("by") and not block.pieces[-1].by:
-            block.pieces[-1].by = note["by"]
+            last = block.pieces[-1]
+            last.by, last.by_offset = note["by"], (last.offsets or [0])[0]
         steps = [self._step(p, positions, offset) for p in block.pieces]
         cont = block.opens or (self.chain is not None and self.chain.dangles and self.chain.section == section)
         if cont:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from ..rules import lookup
 
 _BREAK = "\x00\x00"  # a `\\\\` row break while the block is read
+_SHAPES = re.compile(r"\\q?quad\s*\((\s*\w*\s*,)+\s*\w*\s*\)\s*=")
 _RULE_NAME = re.compile(r"[a-z0-9-]+\Z")
 _ENV = re.compile(r"\\(begin|end)\{(equation|align|aligned|alignedat|alignat|gather|gathered|multline|split|flalign)"
                   r"\*?\}(\{\d+\})?")
@@ -95,6 +96,10 @@ def analyse(content):
     for m in re.finditer(r"(?<!\\)%([^\n]*)", content):
         comments.append((m.start(), m.group(1).strip()))
         _blank(chars, m.start(), m.end())
+    shape = _SHAPES.search("".join(chars))
+    if shape:
+        return _unread(block, "a shape annotation like `(N, H) = (N, D) · (D, H)` (shapes are not checked yet)",
+                       shape.start())
     text = re.sub(r"\\\\", _BREAK, "".join(chars))  # row breaks first: `\\ ` is no `\ ` space
     chars = list(text)
     for m in list(_ENV.finditer(text)) + list(_DROP.finditer(text)):
