@@ -73,11 +73,11 @@ def _replace_notation(text, offsets, notation):
     forms = []
     for form, name, _ in notation:
         m = re.fullmatch(r"\s*(\w+)\s*(?:\[([\w\s,]+)\])?\s*", name)
-        if not m:
-            continue
-        to = m.group(1) if len(m.group(1)) == 1 else "\\text{" + m.group(1) + "}"
-        if m.group(2):
-            to += "_{" + m.group(2) + "}"
+        if m:  # a declared name, or an entry of one: name[i, j]
+            to = m.group(1) if len(m.group(1)) == 1 else "\\text{" + m.group(1) + "}"
+            to += "_{" + m.group(2) + "}" if m.group(2) else ""
+        else:  # a LaTeX expression the form stands for
+            to = "{" + name + "}"
         for variant in {form, form.replace("\\_", "_"), form.replace("_", "\\_").replace("\\\\_", "\\_")}:
             forms.append((variant, to))
     forms.sort(key=lambda f: -len(f[0]))
