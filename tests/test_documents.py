@@ -81,6 +81,6 @@ def test_seed_002_document_verifies_both_transcribed_derivations():
     doc = DOCS / "002-softmax-cross-entropy-gradient.md"
     code, data = _json(doc)
     verdicts = {r["name"]: r["verdict"] for r in data["results"]}
-    jacobian, gradient = _line(doc, r"partial \text{softmax_out}_n}{"), _line(doc, "begin{aligned}")
+    jacobian, gradient = _line(doc, r"$$\frac{\partial \text{softmax_out}_n}{"), _line(doc, "begin{aligned}")
     assert verdicts[f"002-softmax-cross-entropy-gradient-{jacobian}"] == "verified"
     assert verdicts[f"002-softmax-cross-entropy-gradient-{gradient}"] == "verified"
