@@ -58,6 +58,9 @@ def incompatibility(lemma, ctx):
                 return f"{name} is not defined here as in {lemma.name}"
             if not equal(instantiate(theirs, mine.params), mine.body):
                 return f"{name} is defined differently here than in {lemma.name}"
+            for index in free_indices(theirs.body, set(lctx.ranges)) - set(theirs.params):
+                if not within(ctx.index_range(index), *lctx.ranges[index]):  # a parameter, as in y[j]: delta(j, l)
+                    return f"{name}'s index {index} does not range here within {lemma.name}'s range of it"
             todo += list(_names(theirs.body))
         elif name in lctx.sizes.values():
             if name not in ctx.sizes.values():

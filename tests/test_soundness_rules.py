@@ -331,3 +331,13 @@ steps:
 
 
 from derivcheck.calculus import D  # noqa: E402
+
+
+def test_a_lemma_definition_parameter_keeps_its_range():
+    # e[j] = δ(j, l): Σ_k e[k] = 1 holds for l in 1..N, not for l = 0
+    symbols = "  N: size\n  j k: index N\n  l: index {}\n"
+    define = "define:\n  e[j]: delta(j, l)\n"
+    lemma = _deriv("sums-to-one", symbols.format("N"), "Sum(e[k], k) == 1", define)
+    assert incompatibility(lemma, lemma.ctx) is None
+    here = _deriv("user", symbols.format("0..N"), "Sum(e[k], k) == 1", define).ctx
+    assert "l" in (incompatibility(lemma, here) or "")
