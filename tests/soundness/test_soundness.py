@@ -24,6 +24,7 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 
 # Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
 KNOWN = {
+    "function-free-variable": "user-functions: chain_rule through f(u) := u x ignores the body's own dependence on x (engine fault) — rules (chain_rule, d7041e8)",
     "true-overflow": "bad-refutation (true unproved): every float sample overflows, so the true link has no evaluable sample — num (raised precision)",
     "lemma-definition-parameter-range": "lemma-compatibility: a definition's parameter index (l) compared by name, not by range — rules (lemmas.incompatibility)",
     "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
