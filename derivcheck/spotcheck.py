@@ -16,10 +16,11 @@ from .evidence.compiler import Evaluator, Program
 from .evidence.sampling import (
     constants, index_tuples, inputs, keys_of, round_rng, size_rounds, size_values,
 )
-from .evidence.values import Mag, Undefined, finite
+from .evidence.values import HP, Mag, Undefined, finite
 
 MAX_TUPLES = 240  # index tuples per size round; more are sampled (the range ends always)
 RTOL = 1e-12  # times the rounding-error bound of both sides in ulps (the bound itself is first order: ~4500 times it)
+HP_RTOL = 1e-45  # the same, for the 50-digit evaluation that decides points with cancellation
 _FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, RecursionError)
 
 
@@ -41,7 +42,7 @@ class Round:
         self.base.update(scalars)
         self.ev = Evaluator(program, dict(self.base), arrays)
         self.program = program
-        self._mag = None
+        self._mag = self._precise = None
 
     def mag(self):
         """The evaluator of magnitudes (built when a comparison needs it)."""
@@ -52,6 +53,16 @@ class Round:
                       for b, data in self.arrays.items()}
             self._mag = Evaluator(self.program, env, arrays)
         return self._mag
+
+    def precise(self):
+        """The evaluator with 50-digit numbers (built when a comparison needs it)."""
+        if self._precise is None:
+            env = dict(self.sizes)
+            env.update({s: HP.mpf(v) for s, v in self.scalars.items()})
+            arrays = {b: {k: (v if isinstance(v, int) else HP.mpf(v)) for k, v in data.items()}
+                      for b, data in self.arrays.items()}
+            self._precise = Evaluator(self.program, env, arrays, precise=True)
+        return self._precise
 
     def point(self, env):
         """Every value of the point: sizes, scalars, indices, and the arrays by base."""
@@ -135,6 +146,13 @@ class Sampler:
                     if dev > RTOL * scale:
                         return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined,
                                         dev / scale if scale else math.inf)
+                    precise = self._precise(rnd, point, fa, fb)  # within the rounding of a cancellation
+                    if precise is None:
+                        undefined += 1
+                        continue
+                    va, vb, dev = precise
+                    if dev > HP_RTOL * scale:
+                        return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined, dev / scale)
                 samples += 1
                 if dev:
                     worst = max(worst, dev / scale)
@@ -155,6 +173,18 @@ class Sampler:
                 return None
             total += m
         return total
+
+    def _precise(self, rnd, point, fa, fb):
+        """Both sides evaluated with 50 digits and their difference (as floats), or None where one has no value."""
+        pev = rnd.precise()
+        pev.env.update(point)
+        try:
+            pa, pb = fa(pev), fb(pev)
+            if not (HP.isfinite(pa) and HP.isfinite(pb)):
+                return None
+            return float(pa), float(pb), float(abs(pa - pb))
+        except _FAILURES:
+            return None
 
     def counterexample(self, rnd, env, va, vb):
         inputs_ = {}

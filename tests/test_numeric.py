@@ -202,3 +202,11 @@ def test_a_definition_with_a_free_parameter_is_tabulated_per_parameter_value():
     assert ev.counter is None and ev.samples > 0
     ev = evidence(VEC, "q[i] + 0 * z[j]", "z[i] * z[k]", define={"q[i]": "z[i] * z[j]"})
     assert ev.counter is not None
+
+
+def test_a_difference_under_catastrophic_cancellation_is_decided_with_more_digits():
+    lhs = "(exp(40) + x)**2 - exp(80) - 2 * exp(40) * x"  # x**2, computed from terms near 1e35
+    ev = evidence(SCALAR, lhs, "x**2 + 1000")
+    assert ev.counter is not None and abs(ev.counter["lhs"] - ev.counter["rhs"]) > 999
+    ev = evidence(SCALAR, lhs, "x**2")
+    assert ev.counter is None and ev.samples >= 8

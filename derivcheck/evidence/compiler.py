@@ -13,7 +13,7 @@ from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum
 
 from ..calculus import D, substitute
 from .values import (
-    Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
+    HP, Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
     sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
 )
 
@@ -148,6 +148,12 @@ class Program:
         if e.is_Integer:
             v = int(e)
             return lambda ev: v
+        if e.is_number and not e.has(Sum, D):  # a constant, with its 50-digit value for precise evaluation
+            try:
+                v, hp = float(e), _precise(e)
+            except (TypeError, ValueError, OverflowError):  # complex, zoo, beyond floats
+                return _undefined
+            return lambda ev: hp if ev.precise else v
         if isinstance(e, Symbol):
             if e in self.losses:
                 return self._node(self.losses[e])
@@ -164,8 +170,11 @@ class Program:
         if isinstance(e, sympy.Pow):
             base = self._node(e.args[0])
             if e.args[1].is_number:
-                n = int(e.args[1]) if e.args[1].is_Integer else float(e.args[1])
-                return lambda ev: power(base(ev), n)
+                if e.args[1].is_Integer:
+                    n = int(e.args[1])
+                    return lambda ev: power(base(ev), n)
+                n, nhp = float(e.args[1]), _precise(e.args[1])
+                return lambda ev: power(base(ev), nhp if ev.precise else n)
             ex = self._node(e.args[1])
             return lambda ev: general_power(base(ev), ex(ev))
         if isinstance(e, Sum):
@@ -188,12 +197,6 @@ class Program:
         user = self.ctx.function_of(e) if isinstance(e, sympy.Function) and self.ctx.functions else None
         if user is not None:  # sigma(u) defined in the file: its body at the arguments
             return self._node(substitute(user.body, dict(zip(user.params, e.args))))
-        if e.is_number:
-            try:
-                v = float(e)
-            except TypeError:  # complex, zoo
-                return _undefined
-            return lambda ev: v
         return _undefined
 
     def _fold(self, args, op):
@@ -280,6 +283,16 @@ class Program:
         return deriv
 
 
+def _precise(e):
+    """A SymPy number to 50 digits (an HP number), or ValueError."""
+    if e.is_Rational:
+        return HP.mpf(int(e.p)) / int(e.q)
+    value = HP.mpf(str(e.evalf(60)))
+    if not HP.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
 def _heaviside(u, h0):
     return 1.0 if u > 0 else (h0 if u == 0 else 0.0)
 
@@ -296,10 +309,10 @@ class Evaluator:
     Whatever does not depend on var is read from the parent, computed once.
     """
 
-    __slots__ = ("program", "env", "arrays", "memo", "parent", "var", "key", "tag", "frozen")
+    __slots__ = ("program", "env", "arrays", "memo", "parent", "var", "key", "tag", "frozen", "precise")
 
-    def __init__(self, program, env, arrays, parent=None, var=None, key=(), tag=0, frozen=frozenset()):
-        self.program, self.env, self.arrays, self.memo = program, env, arrays, {}
+    def __init__(self, program, env, arrays, parent=None, var=None, key=(), tag=0, frozen=frozenset(), precise=False):
+        self.program, self.env, self.arrays, self.memo, self.precise = program, env, arrays, {}, precise
         self.parent, self.var, self.key, self.tag, self.frozen = parent, var, key, tag, frozen
 
     def child(self, var, key, tag, frozen):
@@ -313,7 +326,7 @@ class Evaluator:
             arrays = dict(arrays)
             arrays[var] = data
         return Evaluator(self.program, self.env, arrays, self, var, key, tag,
-                         self.frozen | {var} if frozen else self.frozen)
+                         self.frozen | {var} if frozen else self.frozen, self.precise)
 
     def defined(self, target, args):
         """The entry target[args] of a defined name (args () for a scalar)."""

@@ -3,9 +3,16 @@
 A Dual(tag, a, b) is a + b·ε_tag (forward-mode derivatives; nested tags give exact higher
 derivatives: the newest tag is outermost, its parts hold only older tags). A Mag(v, m) is a
 value v with a running bound m on its rounding error in units of the machine epsilon, so that
-two sides are compared relative to the magnitudes that went into them.
+two sides are compared relative to the magnitudes that went into them. HP numbers (mpmath, 50
+digits) decide the points where those magnitudes are large: catastrophic cancellation.
 """
 import math
+
+from mpmath import MPContext
+
+HP = MPContext()  # our own context: SymPy's global mpmath precision is never touched
+HP.dps = 50
+MPF = type(HP.mpf(1))
 
 
 class Undefined(ArithmeticError):
@@ -112,8 +119,8 @@ def real(x):
             return x
 
 
-def _unary(f, df):
-    """f on plain numbers, extended to Dual (df is f' on any value) and Mag."""
+def _unary(f, df, hp):
+    """f on floats, extended to Dual (df is f' on any value), Mag and HP numbers (hp)."""
 
     def g(x):
         t = type(x)
@@ -122,6 +129,8 @@ def _unary(f, df):
         if t is Mag:
             v = f(x.v)
             return Mag(v, abs(df(x.v)) * x.m + abs(v))
+        if t is MPF:
+            return hp(x)
         return f(x)
 
     return g
@@ -145,6 +154,10 @@ def power(x, n):
         return Mag(v, abs(n * _pow(x.v, n - 1)) * x.m + abs(v) if n != 0 else 0.0)
     if t is int and type(n) is int and n >= 0:
         return x**n
+    if t is MPF or type(n) is MPF:
+        if (x < 0 and n != int(n)) or (x == 0 and n < 0):
+            raise Undefined("outside the domain of a power")
+        return HP.mpf(x) ** n
     return _pow(x, n)
 
 
@@ -161,22 +174,28 @@ def _log(x):
     return math.log(x)
 
 
-exp_ = _unary(_exp, lambda a: exp_(a))
-log_ = _unary(_log, lambda a: power(a, -1))
-tanh_ = _unary(math.tanh, lambda a: 1 - power(tanh_(a), 2))
-sin_ = _unary(math.sin, lambda a: cos_(a))
-cos_ = _unary(math.cos, lambda a: -1 * sin_(a))
-tan_ = _unary(math.tan, lambda a: 1 + power(tan_(a), 2))
-sinh_ = _unary(math.sinh, lambda a: cosh_(a))
-cosh_ = _unary(math.cosh, lambda a: sinh_(a))
-atan_ = _unary(math.atan, lambda a: power(1 + power(a, 2), -1))
-asin_ = _unary(lambda v: math.asin(v) if -1 <= v <= 1 else _bad(), lambda a: power(1 - power(a, 2), -0.5))
-acos_ = _unary(lambda v: math.acos(v) if -1 <= v <= 1 else _bad(), lambda a: -1 * power(1 - power(a, 2), -0.5))
-abs_ = _unary(abs, lambda a: (real(a) > 0) - (real(a) < 0))
-sign_ = _unary(lambda v: (v > 0) - (v < 0), lambda a: 0)
-sec_ = _unary(lambda v: 1 / math.cos(v), lambda a: sec_(a) * tan_(a))
-sech_ = _unary(lambda v: 1 / math.cosh(v), lambda a: -1 * sech_(a) * tanh_(a))
-erf_ = _unary(math.erf, lambda a: (2 / math.sqrt(math.pi)) * exp_(-1 * power(a, 2)))
+exp_ = _unary(_exp, lambda a: exp_(a), HP.exp)
+log_ = _unary(_log, lambda a: power(a, -1), lambda v: HP.log(v) if v > 0 else _bad())
+tanh_ = _unary(math.tanh, lambda a: 1 - power(tanh_(a), 2), HP.tanh)
+sin_ = _unary(math.sin, lambda a: cos_(a), HP.sin)
+cos_ = _unary(math.cos, lambda a: -1 * sin_(a), HP.cos)
+tan_ = _unary(math.tan, lambda a: 1 + power(tan_(a), 2), HP.tan)
+sinh_ = _unary(math.sinh, lambda a: cosh_(a), HP.sinh)
+cosh_ = _unary(math.cosh, lambda a: sinh_(a), HP.cosh)
+atan_ = _unary(math.atan, lambda a: power(1 + power(a, 2), -1), HP.atan)
+asin_ = _unary(lambda v: math.asin(v) if -1 <= v <= 1 else _bad(), lambda a: power(1 - power(a, 2), -0.5),
+               lambda v: HP.asin(v) if -1 <= v <= 1 else _bad())
+acos_ = _unary(lambda v: math.acos(v) if -1 <= v <= 1 else _bad(), lambda a: -1 * power(1 - power(a, 2), -0.5),
+               lambda v: HP.acos(v) if -1 <= v <= 1 else _bad())
+abs_ = _unary(abs, lambda a: (real(a) > 0) - (real(a) < 0), abs)
+sign_ = _unary(lambda v: (v > 0) - (v < 0), lambda a: 0, lambda v: (v > 0) - (v < 0))
+sec_ = _unary(lambda v: 1 / math.cos(v), lambda a: sec_(a) * tan_(a), lambda v: 1 / HP.cos(v))
+sech_ = _unary(lambda v: 1 / math.cosh(v), lambda a: -1 * sech_(a) * tanh_(a), lambda v: 1 / HP.cosh(v))
+erf_ = _unary(math.erf, lambda a: 2 * exp_(-1 * power(a, 2)) * power(_pi(a), -0.5), HP.erf)
+
+
+def _pi(a):
+    return HP.pi if type(real(a)) is MPF else math.pi
 
 
 def _bad():
