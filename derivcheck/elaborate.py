@@ -183,7 +183,7 @@ class Elaborator:
         self._check_parameters(expr, raw.at)
         step = Step(self.counter, raw.at.line, raw.text, expr, raw.by, raw.note,
                     raw.by_at.line if raw.by_at else None, tex,
-                    column=raw.at.column + 1 if raw.at.offsets else None)
+                    column=raw.at.column + 1 if raw.at.column is not None else None)
         self.counter += 1
         return step
 

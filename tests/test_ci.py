@@ -59,7 +59,7 @@ def test_junit_has_a_testcase_per_derivation_with_the_failing_link(folder):
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
     failure = cases["wrong"].find("failure")
     line = line_of(WRONG, '+ exp(z[i]) * exp(z[j])) / Sum')
-    assert failure.get("message") == f"first failing link: {folder / 'wrong.deriv.yaml'}:{line}:1 [3], refuted"
+    assert failure.get("message") == f"first failing link: {folder / 'wrong.deriv.yaml'}:{line}:11 [3], refuted"
     assert "counterexample at N = " in failure.text and "previous expression = " in failure.text
     assert cases["good"].find("failure") is None and cases["mis"].find("failure") is None
 

@@ -49,10 +49,10 @@ def test_findings_and_the_summary_name_path_line_col(folder):
     out = invoke(folder)
     assert out.exit_code == 1
     path, line = folder / "wrong.deriv.yaml", line_of(WRONG, "+ exp(z[i]) * exp(z[j])) / Sum")
-    assert f"{path}:{line}:1: link [3] refuted" in out.output
+    assert f"{path}:{line}:11: link [3] refuted" in out.output
     assert "good  VERIFIED" in out.output
     summary = out.output.split("1 of 2 derivations verified\n")[1]
-    assert summary.startswith(f"  not verified: wrong  first failing link: {path}:{line}:1 [3], refuted")
+    assert summary.startswith(f"  not verified: wrong  first failing link: {path}:{line}:11 [3], refuted")
 
 
 def test_quiet_shows_only_failures_and_the_summary(folder):

@@ -8,6 +8,7 @@ from .base import (
     counterexample_lines, failure_phrase, needs_attention, plural, rows, rules_phrase, status_word, step_where,
     summary_line, where,
 )
+from .written import is_matrix
 
 STYLE = {PROVED: "green", MISJUSTIFIED: "yellow", UNPROVED: "yellow", REFUTED: "bold red", "error": "bold red",
          "names no rule": "bold red", VERIFIED: "bold green", "not verified": "bold red"}
@@ -108,9 +109,10 @@ def _link(out, result, sr, pad, trace):
     step, o = sr.step, sr.outcome
     word = status_word(result, sr)
     out.add(f"{pad}  line {step.line:<4} [{step.index}] = {step.text}")
-    if step.tex:
-        out.add(f"{pad}              parsed as: {step.expr}")
+    _parsed(out, step, pad)
     message = o.message if (o.status != PROVED or trace) else ""
+    if message.startswith(rules_phrase(sr) + "; "):  # "by definition: proved  by definition; ..." said once
+        message = message[len(rules_phrase(sr)) + 2:]
     out.add(f"{pad}              {rules_phrase(sr)}: ", (word, STYLE.get(word)), f"  {message}" if message else "")
     if step.note:
         out.add(f"{pad}              note: {step.note}")
@@ -122,6 +124,14 @@ def _link(out, result, sr, pad, trace):
         for rule, cond in o.side_conditions:
             out.add(f"{pad}                side condition ({rule}): {cond}")
     _counterexample(out, o.counterexample, f"{pad}              ")
+
+
+def _parsed(out, step, pad):
+    """What derivcheck checked, when it is not the text itself: LaTeX parsed, a matrix step's entry."""
+    if step.tex:
+        out.add(f"{pad}              parsed as: {step.expr}")
+    elif is_matrix(step.text):
+        out.add(f"{pad}              entry: {step.expr}")
 
 
 def _header(out, result):
@@ -145,8 +155,7 @@ def _full(out, result, trace):
             out.add(f"{pad}  case {row.case.text} (line {row.case.line}):")
         elif row.kind == "start":
             out.add(f"{pad}  line {row.step.line:<4} [{row.step.index}]   {row.step.text}   (start)")
-            if row.step.tex:
-                out.add(f"{pad}              parsed as: {row.step.expr}")
+            _parsed(out, row.step, pad)
         else:
             _link(out, result, row.result, pad, trace)
     _checks(out, result)
