@@ -1,8 +1,8 @@
 """The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
 import itertools
 
-from sympy import (Add, Dummy, Indexed, Integer, KroneckerDelta, Mul, Pow, Product, Sum, Symbol, default_sort_key, diff,
-                   exp, expand, fraction, log, together)
+from sympy import (Add, Dummy, Heaviside, Indexed, Integer, KroneckerDelta, Max, Mul, Pow, Product, Sum, Symbol, cos,
+                   cosh, default_sort_key, diff, exp, expand, fraction, log, sec, sech, sin, sinh, tan, tanh, together)
 
 from .calculus import D
 
@@ -105,8 +105,26 @@ def _split_sum(body, limit, ctx=None, scope=None):
         if not dep:
             out.append(Mul(*const) * (n if n is not None else canonical_bound(Sum(Integer(1), (k, lo, hi)))))
         else:
-            out.append(Mul(*const) * canonical_bound(Sum(Mul(*dep), (k, lo, hi))))
+            out.append(Mul(*const) * canonical_bound(_merged(dep, limit)))
     return Add(*out)
+
+
+def _merged(factors, limit):
+    """Σ_k of a product, with every factor that is itself a sum over ranges free of k taken inside:
+    Σ_c a_c Σ_j b_jc = Σ_{j,c} a_c b_jc (finite sums), so nested sums in either order meet in one
+    multi-limit Sum (canonical_bound orders its limits). The inner bound indices are renamed apart."""
+    k = limit[0]
+    limits, body = [], []
+    for factor in factors:
+        if isinstance(factor, Sum) and not any(lo.has(k) or hi.has(k) for _, lo, hi in factor.limits):
+            fresh = {lim[0]: Dummy(integer=True) for lim in factor.limits}
+            body.append(factor.function.xreplace(fresh))
+            limits += [(fresh[v], lo, hi) for v, lo, hi in factor.limits]
+        else:
+            body.append(factor)
+    if not limits:
+        return Sum(Mul(*factors), limit)
+    return Sum(_expand(Mul(*body)), *limits, limit)
 
 
 def _exp_log(node):
@@ -170,7 +188,39 @@ def normal(expr, ctx=None, scope=None):
         return exp(Sum(node.function.args[0], *node.limits))
     if isinstance(node, Pow) and isinstance(node.args[0], KroneckerDelta) and node.args[1].is_positive:
         return node.args[0]
+    if isinstance(node, Mul) and node.has(Heaviside):
+        return _relu_step(node)
     return _exp_log(node)
+
+
+# for the zero test: tan, sec, tanh, sech through sin, cos, sinh, cosh; then sin² = 1 − cos²,
+# cosh² = 1 + sinh² in the numerator, so sin² + cos² = 1 and 1 − tanh² = sech² are seen
+_QUOTIENTS = {tan: lambda u: sin(u) / cos(u), sec: lambda u: 1 / cos(u),
+              tanh: lambda u: sinh(u) / cosh(u), sech: lambda u: 1 / cosh(u)}
+_SQUARES = {sin: lambda u: 1 - cos(u) ** 2, cosh: lambda u: 1 + sinh(u) ** 2}
+
+
+def _pythagoras(expr):
+    """expr with sin^n (n >= 2) and cosh^n written through cos² and sinh², expanded."""
+    def square(e):
+        base, n = e.args[0], int(e.args[1])
+        return _SQUARES[type(base)](base.args[0]) ** (n // 2) * base ** (n % 2)
+
+    return _expand(expr.replace(
+        lambda e: isinstance(e, Pow) and type(e.args[0]) in _SQUARES and e.args[1].is_Integer and e.args[1] >= 2, square))
+
+
+def _relu_step(node):
+    """relu(u)·step(u) = u·step(u) (both 0 for u <= 0): max(u, 0) beside Heaviside(u) is u."""
+    steps = {f.args[0] for f in node.args if isinstance(f, Heaviside)}
+    out = []
+    for f in node.args:
+        if isinstance(f, Max) and len(f.args) == 2 and 0 in f.args:
+            u = f.args[0] if f.args[1] == 0 else f.args[1]
+            if u in steps:
+                f = u
+        out.append(f)
+    return Mul(*out)
 
 
 def _guard(expr):
@@ -195,4 +245,11 @@ def equal(a, b, ctx=None):
     if delta == 0:
         return True
     num, _ = fraction(together(_expand(delta)))
-    return _expand(num) == Integer(0)
+    num = _expand(num)
+    if num == 0:
+        return True
+    if not num.has(*_QUOTIENTS, *_SQUARES, cos, sinh):
+        return False
+    trig = delta.replace(lambda e: type(e) in _QUOTIENTS, lambda e: _QUOTIENTS[type(e)](e.args[0]))
+    num, _ = fraction(together(_expand(trig)))
+    return _pythagoras(_expand(num)) == Integer(0)

@@ -103,17 +103,17 @@ def test_false_claim_is_refuted_even_when_the_claim_check_is_independent():
 
 
 def test_true_but_unprovable_link_is_unproved_not_proved():
-    # sin^2 + cos^2 = 1 is outside the algebra normal form: numerically true, symbolically not shown
+    # the double angle is outside the algebra normal form: numerically true, symbolically not shown
     text = """
 derivcheck: 1
-name: pythagoras
+name: double-angle
 symbols:
   x: real
-claim: sin(x)**2 + cos(x)**2 == 1
+claim: sin(2 * x) == 2 * sin(x) * cos(x)
 steps:
-  - sin(x)**2 + cos(x)**2
+  - sin(2 * x)
   - by: algebra
-    expr: 1
+    expr: 2 * sin(x) * cos(x)
 """
     result = verify_text(text)
     assert result.steps[0].outcome.status == UNPROVED

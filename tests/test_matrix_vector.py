@@ -84,3 +84,25 @@ def test_the_jacobian_of_a_vector_function_matches_numpy():
     h = 1e-6
     fd = np.stack([(np.tanh(W @ (x + h * e)) - np.tanh(W @ (x - h * e))) / (2 * h) for e in np.eye(4)], axis=1)
     assert np.allclose(J, fd, atol=1e-8)
+
+
+def test_products_of_three_matrices_exchange_their_sums():
+    """Σ_c Σ_j ↔ Σ_j Σ_c: Tr(AXBX), Aᵀ C Bᵀ and (AB)C = A(BC) are proved, every link."""
+    report = run(["tests/data/matrix_vector/three.deriv.yaml"])
+    for result in report.results:
+        assert result.verdict == VERIFIED, result.derivation.name
+        assert all(sr.outcome.status == "proved" for sr in result.steps), result.derivation.name
+
+
+@pytest.mark.parametrize("old,new", [
+    ("expr: A.T @ X.T @ B.T + B.T @ X.T @ A.T", "expr: A.T @ X.T @ B.T + B @ X.T @ A.T"),
+    ("expr: A.T @ C @ B.T", "expr: A.T @ C @ B.T + A.T @ C @ B.T"),
+    ("expr: A @ (B @ C)", "expr: A @ (C @ B)"),
+])
+def test_a_wrong_three_matrix_step_is_refuted(tmp_path, old, new):
+    text = open("tests/data/matrix_vector/three.deriv.yaml").read()
+    assert old in text
+    (tmp_path / "t.deriv.yaml").write_text(text.replace(old, new))
+    report = run([str(tmp_path / "t.deriv.yaml")])
+    bad = [r for r in report.results if r.verdict != VERIFIED]
+    assert len(bad) == 1 and any(sr.outcome.status == REFUTED for sr in bad[0].steps)

@@ -50,3 +50,14 @@ def test_emitted_modules_know_every_function(name):
     from derivcheck import numeric
 
     assert numeric("tests/data/functions.deriv.yaml", name=name).spot_check()
+
+
+def test_algebra_knows_pythagoras_and_relu_step():
+    """sin² + cos² = 1, 1 + tan² = 1/cos², 1 − tanh² = sech², relu(z)·step(z) = z·step(z); and not sin² − cos² = 1."""
+    report = run(["tests/data/trig_relu.deriv.yaml"])
+    verdicts = {r.derivation.name: r.verdict for r in report.results}
+    assert verdicts == {"pythagoras": VERIFIED, "tanh-sech": VERIFIED, "relu-step": VERIFIED,
+                        "trig-wrong": "not verified"}
+    for r in report.results:
+        if r.verdict == VERIFIED:
+            assert all(sr.outcome.status == "proved" for sr in r.steps), r.derivation.name
