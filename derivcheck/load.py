@@ -8,7 +8,12 @@ from .source.yaml_reader import read_text as read_yaml
 
 
 def load_file(path):
-    """All derivations in one file; a DerivError (exit 2) if any part cannot be read."""
+    """All derivations in one file; a DerivError (exit 2) if any part cannot be read. For a document,
+    the derivations it checks (load_document also lists the blocks it does not)."""
+    from .source import is_document
+
+    if is_document(path):
+        return load_document(path)[0]
     return load_text(read_bytes(path), str(Path(path)))
 
 
