@@ -1,9 +1,11 @@
-"""verify() in forked child processes: a per-link time limit that really stops the work, and -j N.
+"""verify() in forked child processes: a per-link CPU-time limit that really stops the work, and -j N.
 
 The parent never runs SymPy for a derivation it hands out. Each child streams the start and
-outcome of every link over a pipe, as JSON (Outcome.to_dict: plain data, no pickles); when one link runs past the limit (or the child dies, out of
-memory say) the parent kills the child, records that link as unproved, and forks a new child
-that resumes after it with every finished outcome preset. No signals, no threads.
+outcome of every link over a pipe, as JSON (Outcome.to_dict: plain data, no pickles). The limit
+counts the child's own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict;
+when one link uses more (or the child dies, out of memory say) the parent kills the child,
+records that link as unproved, and forks a new child that resumes after it with every finished
+outcome preset. No signal handlers, no threads.
 """
 import json
 import os
@@ -17,7 +19,21 @@ from .model import UNPROVED, Check, DerivationResult, Outcome, StepResult
 from .verdict import first_failure
 
 MEMORY_LIMIT = 4 * 1024**3  # address space of one child, bytes
+POLL = 0.2  # seconds between looks at the children's CPU time
 _HEADER = struct.Struct("!I")
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_and_state(pid):
+    """(seconds of CPU pid has used, its state letter: R running, S/D waiting, ...), or None
+    where /proc cannot tell (the time limit then counts wall-clock time)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        fields = data[data.rindex(b")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK, fields[0].decode()
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def available():
@@ -90,7 +106,27 @@ class _Job:
             _child(write, self.deriv, self.options, dict(self.preset))
         os.close(write)
         self.pid, self.fd, self.buffer = pid, read, b""
-        self.current, self.since = None, time.monotonic()
+        self.current = None
+        self.mark()
+
+    def mark(self):
+        """The current item starts now: its time is counted from here."""
+        self.since, self.blocked_since = time.monotonic(), None
+        found = cpu_and_state(self.pid)
+        self.cpu_since = found[0] if found else None
+
+    def over(self, timeout, now):
+        """Whether the current item has used more than timeout seconds of the child's CPU time
+        (so a loaded machine never changes a verdict), or has waited, not computing, that long."""
+        found = cpu_and_state(self.pid) if self.cpu_since is not None else None
+        if found is None:
+            return now - self.since > timeout  # no /proc: wall-clock time
+        cpu, state = found
+        if state in "SD":  # blocked (a worker only computes, so it is stuck)
+            self.blocked_since = self.blocked_since or now
+        else:
+            self.blocked_since = None
+        return cpu - self.cpu_since > timeout or (self.blocked_since is not None and now - self.blocked_since > timeout)
 
     def messages(self):
         """The complete messages read so far; ("died", ...) at end of file."""
@@ -127,7 +163,8 @@ class _Job:
 
 
 def run_all(tasks, ready, finished, jobs, timeout):
-    """Verify tasks [(key, deriv, options_fn)], at most jobs at once, each link within timeout s.
+    """Verify tasks [(key, deriv, options_fn)], at most jobs at once, each link within timeout
+    seconds of its worker's CPU time.
 
     ready(key) says whether a task's cited derivations are done; options_fn() gives verify's
     keyword arguments when it starts; finished(key, result_or_reason) is told of each end.
@@ -143,12 +180,12 @@ def run_all(tasks, ready, finished, jobs, timeout):
             for key, _, _ in waiting:  # nothing can start: cited derivations never finished
                 finished(key, "a cited derivation could not be verified")
             return
-        deadline = min(job.since + timeout for job in running)
-        ready_fds, _, _ = select.select([job.fd for job in running], [], [], max(0.0, deadline - time.monotonic()))
+        wait = POLL if timeout != float("inf") else None
+        ready_fds, _, _ = select.select([job.fd for job in running], [], [], wait)
         for fd in ready_fds:
             job = next(j for j in running if j.fd == fd)
             for event, index, payload in job.messages():
-                job.since = time.monotonic()
+                job.mark()
                 if event == "start":
                     job.current = index
                 elif event == "done":
@@ -165,7 +202,7 @@ def run_all(tasks, ready, finished, jobs, timeout):
                     break
         now = time.monotonic()
         for job in list(running):
-            if now - job.since > timeout:
-                if not job.give_up_on_current(f"timed out after {timeout:g} s: not proved"):
+            if timeout != float("inf") and job.over(timeout, now):
+                if not job.give_up_on_current(f"timed out after {timeout:g} s of CPU time: not proved"):
                     running.remove(job)
-                    finished(job.key, f"timed out after {timeout:g} s outside any link")
+                    finished(job.key, f"timed out after {timeout:g} s of CPU time outside any link")
