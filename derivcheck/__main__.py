@@ -1,4 +1,27 @@
-"""python -m derivcheck runs the command line."""
+"""python -m derivcheck runs the command line; the process ends as soon as its output is flushed."""
+import os
+import sys
+
 from .cli import main
 
-main()
+
+def entry():
+    """main(), then flush and os._exit: no interpreter teardown (SymPy's is slow) after the report."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or 1  # a closed pipe: the output was not delivered
+    os._exit(code or 0)
+
+
+if __name__ == "__main__":
+    entry()

@@ -2,6 +2,7 @@
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import platform
 from pathlib import Path
 
@@ -53,18 +54,30 @@ def _spell(obj, out, strict):
         out.append(f"?{type(obj).__qualname__}:{obj!r};")
 
 
+def _rules_folder():
+    """The rule catalogue's folder, found without importing it (importing rules imports SymPy)."""
+    here = Path(__file__).resolve().parent
+    return here / "rules" if (here / "rules").is_dir() else here.parent / "rules"
+
+
+def _sympy_release():
+    """SymPy's release file (its version), read without importing SymPy."""
+    spec = importlib.util.find_spec("sympy")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        release = Path(folder) / "release.py"
+        if release.is_file():
+            return release.read_bytes()
+    return b"no sympy"
+
+
 @functools.lru_cache(maxsize=1)
 def code_digest():
     """A SHA-256 of derivcheck's own source and built-in files, the rules, and the SymPy and
-    Python versions: a changed engine or library never reads old outcomes."""
-    import sympy
-
-    from . import rules  # in a source checkout the catalogue sits beside the package
-
-    folders = {Path(__file__).resolve().parent, Path(rules.__file__).resolve().parent}
+    Python versions: a changed engine or library never reads old outcomes. Needs no SymPy."""
+    folders = {Path(__file__).resolve().parent, _rules_folder()}
     files = sorted({p for folder in folders for pattern in ("*.py", "*.yaml", "*.yml", "*.lark", "*.json")
                     for p in folder.rglob(pattern) if "__pycache__" not in p.parts})
-    digest = hashlib.sha256(f"sympy {sympy.__version__}; python {platform.python_version()}\0".encode())
+    digest = hashlib.sha256(b"python " + platform.python_version().encode() + b"\0" + _sympy_release() + b"\0")
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
