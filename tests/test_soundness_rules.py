@@ -341,3 +341,25 @@ def test_a_lemma_definition_parameter_keeps_its_range():
     assert incompatibility(lemma, lemma.ctx) is None
     here = _deriv("user", symbols.format("0..N"), "Sum(e[k], k) == 1", define).ctx
     assert "l" in (incompatibility(lemma, here) or "")
+
+
+def test_an_assumption_with_a_free_index_holds_only_over_that_index_range():
+    # assume z[i] = 0 for i in 2..N; Σ_{i=1}^{N} z[i] is z[1], not 0
+    text = """derivcheck: 1
+name: assumed
+symbols:
+  N: size
+  i: index 2..N
+  k: index N
+  z: vector N
+assume:
+  - z[i] == 0
+claim: z[i] == 0
+steps:
+  - z[i]
+"""
+    (deriv,) = load_text(text, "assumed.deriv.yaml")
+    ctx = deriv.ctx
+    assert _proves("x * z[i]".replace("x * ", ""), "0", "assumption", ctx)
+    assert _proves("Sum(z[i], (i, 2, N))", "0", "assumption", ctx)
+    assert not _proves("Sum(z[i], (i, 1, N))", "0", "assumption", ctx)
