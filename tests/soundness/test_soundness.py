@@ -5,6 +5,7 @@ Each file in cases/ opens with comments naming its class, what it attacks and wh
   # attacks: ...
   # expect: rejected | refuted | error | verified
   # target: name        (optional: only this derivation of the file is judged)
+  # check: cases=refuted (optional: a check of that kind with that status, e.g. the coverage decision)
   # strict: no | yes    (optional: verified cases are judged with --strict unless no; others without unless yes)
 rejected: not verified (or unreadable, exit 2), and no rule "proves" a false link (a link the rules
 rewrite to one form yet the numbers refute is an engine fault: only the numeric check stood in the way); refuted: not verified with a numeric counterexample
@@ -33,7 +34,6 @@ KNOWN = {
     "assume-small-region-strict": "assumption-as-hypothesis: an assume the rules cannot prove passes --strict — cases",
     "blind-cancellation-assumption": "blinding-cancellation: a false assume hidden by the rounding-error magnitude of (e^40 + x)^2 - e^80 — num",
     "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
-    "unbounded-power-tower": "unbounded-work: (9**999)**999 computed at load, ValueError traceback in lambdify — cache (build.py size guards)",
 }
 
 
@@ -90,6 +90,10 @@ def test_case(path):
             assert r.claim.status != REFUTED, r.claim.message
             assert r.verdict == VERIFIED, [(c.kind, c.outcome.status, c.outcome.message) for c in r.checks]
         return
+    for want in filter(None, meta.get("check", "").split()):  # e.g. `# check: cases=refuted`
+        kind, status = want.split("=")
+        got = [c.outcome.status for r in results for c in r.checks if c.kind == kind]
+        assert status in got, f"expected a {kind} check {status}, got {got}"
     # rejected / refuted: a false derivation is never VERIFIED
     assert report.errors or results, "nothing was checked"
     verified = [r.derivation.name for r in results if r.verdict == VERIFIED]
