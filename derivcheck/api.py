@@ -54,9 +54,8 @@ class Report(model.Report):
 
 
 def _wrap(report):
-    out = Report(errors=list(report.errors))
-    for r in report.results:
-        out.results.append(Result(**{f.name: getattr(r, f.name) for f in fields(r)}))
+    out = Report(**{f.name: getattr(report, f.name) for f in fields(report)})
+    out.results = [Result(**{f.name: getattr(r, f.name) for f in fields(r)}) for r in report.results]
     return out
 
 

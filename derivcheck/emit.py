@@ -1,5 +1,6 @@
 """`derivcheck emit`: a standalone numpy module with a function per expression and a spot check."""
 import importlib.util
+import re
 import tempfile
 from pathlib import Path
 
@@ -126,7 +127,70 @@ def spot_check(seed=0):
     return True
 
 
+def _sizes_from(given):
+    """The sizes, from keyword arguments or from the shapes of 0-based arrays of the declared axes."""
+    sizes = dict((s, given.get(s)) for s in SIZES)
+    for name, arr in given.items():
+        if name not in ARRAYS:
+            continue
+        shape = numpy.shape(arr)
+        for axis, (lo, hi) in enumerate(ARRAYS[name][1]):
+            for s in SIZES:
+                if sizes[s] is not None or axis >= len(shape):
+                    continue
+                trial = dict((t, sizes[t] if sizes[t] is not None else 1) for t in SIZES)
+
+                def length(n):
+                    trial[s] = n
+                    return hi(trial) - lo(trial) + 1
+
+                if length(1) != length(2):
+                    found = [n for n in range(0, shape[axis] + 3) if length(n) == shape[axis]]
+                    sizes[s] = found[0] if found else None
+    missing = [s for s in SIZES if sizes[s] is None]
+    if missing:
+        raise ValueError("give the size(s) " + ", ".join(missing) + " (or arrays whose shapes fix them)")
+    return sizes
+
+
+def _declared(name, arr, sizes):
+    """A 0-based array as the declared one: entry k of an axis lo..hi at position lo + k (labels: lowest label 0)."""
+    kind, axes, labels = ARRAYS[name]
+    arr = numpy.asarray(arr)
+    lows = [lo(sizes) for lo, _ in axes]
+    if kind == "labels":
+        out = numpy.zeros(tuple(l + n for l, n in zip(lows, arr.shape)), dtype=int)
+        arr = arr.astype(int) + labels[0](sizes)
+    else:
+        out = numpy.full(tuple(l + n for l, n in zip(lows, arr.shape)), numpy.nan)
+    out[tuple(slice(l, None) for l in lows)] = arr
+    return out
+
+
+def claim_array(side="rhs", **given):
+    """A side of the claim ("rhs", or "lhs": finite differences of the definitions) as a numpy array over
+    the claim's free indices in the order they appear in it (ORDER), from 0-based numpy arrays: for the softmax
+    Jacobian claim_array(z=z) is the N x N matrix J[i, j] = dp_i/dz_j; for a gradient D(L, z[m]) an array of
+    z's shape. Sizes come from the arrays' shapes (or are given: N=3); scalars are given by name."""
+    sizes = _sizes_from(given)
+    values = dict(sizes)
+    for name, value in given.items():
+        if name in ARRAYS:
+            values[name] = _declared(name, value, sizes)
+        elif name in SCALARS:
+            values[name] = value
+    fn = CLAIM[1] if side == "rhs" else CLAIM[0]
+    ranges = [range(INDICES[i][0](sizes), INDICES[i][1](sizes) + 1) for i in ORDER]
+    out = numpy.empty(tuple(len(r) for r in ranges))
+    for position, combo in zip(itertools.product(*[range(len(r)) for r in ranges]), itertools.product(*ranges)):
+        point = dict(values, **dict(zip(ORDER, combo)))
+        with numpy.errstate(all="ignore"):
+            out[position] = float(fn(*[point.get(name, 1) for name in SIGNATURE]))
+    return out
+
+
 SIGNATURE = {signature_list}
+ORDER = {order}  # the claim's free indices, in the order they appear in it: the axes of claim_array()
 
 if __name__ == "__main__":
     print("spot_check:", spot_check())
@@ -229,7 +293,17 @@ def module_source(deriv):
         sizes=sizes, indices=indices, scalars={n: k for n, (_, k) in ctx.scalars.items()}, arrays=arrays,
         chain="[" + ", ".join(chain) + "]", links="[" + ", ".join(link_rows) + "]",
         claim_lhs="claim_lhs", claim_rhs="claim_rhs", claim_free=tuple(claim_free), signature_list=signature,
+        order=_order(claim_free, f"{deriv.claim_lhs} {deriv.claim_rhs}"),
     )
+
+
+def _order(names, text):
+    """names in the order they first appear (as whole words) in text."""
+    def first(name):
+        m = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        return m.start() if m else len(text)
+
+    return sorted(names, key=first)
 
 
 def load_module(source, name="derivcheck_emitted"):
