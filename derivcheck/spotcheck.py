@@ -1,7 +1,7 @@
 """Numeric spot checks: both sides of a link evaluated at seeded sample points and compared.
 
 Expressions are compiled by evidence.compiler (closures, exact dual-number derivatives); the
-points come from evidence.sampling (sizes 1, 2, 3, 4 and one past every constant, index values
+points come from evidence.sampling (sizes 1, 2, 3, 4, every constant and one past it, index values
 with their range ends). Two values agree when they differ by at most RTOL times the magnitudes
 that went into them (a running rounding-error bound), so a common tiny factor hides nothing. A
 point where a side has no finite real value is counted as undefined, never as a counterexample.

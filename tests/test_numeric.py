@@ -210,3 +210,12 @@ def test_a_difference_under_catastrophic_cancellation_is_decided_with_more_digit
     assert ev.counter is not None and abs(ev.counter["lhs"] - ev.counter["rhs"]) > 999
     ev = evidence(SCALAR, lhs, "x**2")
     assert ev.counter is None and ev.samples >= 8
+
+
+def test_a_size_compared_with_a_constant_takes_that_value():
+    deriv = load(text({"N": "size", "i": "index N"}, "delta(N, 8) == 0", ["delta(N, 8)", ("algebra", "0")]))
+    sampler = Sampler(deriv.ctx, 0, [deriv.claim_lhs], [("eq", deriv.ctx.sizes["N"], 8)])
+    sizes = {r.sizes[deriv.ctx.sizes["N"]] for r in sampler.rounds}
+    assert {1, 2, 8, 9} <= sizes
+    ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
+    assert ev.counter is not None and ev.counter["sizes"]["N"] == 8

@@ -6,7 +6,8 @@ from sympy import Indexed, Integer, KroneckerDelta, Sum
 
 BASE_SIZES = (1, 2, 3, 4)
 SCALAR_ROUNDS = 8  # input draws for a derivation without sizes (one point each)
-MAX_SIZE = 40  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
+MAX_SIZE = 40
+MAX_ROUNDS = 12  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
 
 
 def _int_atoms(expr):
@@ -39,8 +40,12 @@ def constants(exprs, conditions, ctx):
 
 
 def size_values(consts):
-    """1, 2, 3, 4 and one past the largest constant (at most MAX_SIZE)."""
-    return tuple(sorted(set(BASE_SIZES) | {min(max(consts) + 1, MAX_SIZE)}))
+    """1, 2, 3, 4, every constant (a size may be compared with it) and one past each (at most MAX_SIZE)."""
+    consts = {c for c in consts if 0 < c < MAX_SIZE}
+    values = set(BASE_SIZES) | consts | {c + 1 for c in consts}
+    if len(values) > MAX_ROUNDS:  # many constants: the constants themselves and one past the largest
+        values = set(BASE_SIZES) | consts
+    return tuple(sorted(values | {min(max(consts | {0}) + 1, MAX_SIZE)}))
 
 
 def size_rounds(ctx, values):
