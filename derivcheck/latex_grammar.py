@@ -45,6 +45,7 @@ sup: LETTER | DIGITS | GREEK | TEXTNAME | TOP | "{" expr "}" | "{" TOP "}"
 
 ?postfix: atom
     | atom "_" sub               -> subscript
+    | atom PRIME                 -> prime
 
 sub: LETTER                      -> sub_one
     | DIGITS                     -> sub_one
@@ -96,6 +97,7 @@ NORMOPEN: "\\<" | /\\lVert(?![a-zA-Z])/
 NORMCLOSE: "\\>" | /\\rVert(?![a-zA-Z])/
 ABSOPEN: "⦃" | /\\lvert(?![a-zA-Z])/
 ABSCLOSE: "⦄" | /\\rvert(?![a-zA-Z])/
+PRIME: "'"
 LEFT: "\\left"
 RIGHT: "\\right"
 LBRACE: "\\{"

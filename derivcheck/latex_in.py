@@ -154,6 +154,9 @@ class _Reader(Products, Derivatives, Marks):
             raise DerivError("only a name takes a subscript", column=col)
         return Node("index", base.value, tuple(self._indices(sub, col)), col)
 
+    def _prime(self, t, col):
+        raise DerivError("f' is read as the derivative of a defined function f, applied: f'(x)", column=col)
+
     def _sqrt(self, t, col):
         return Node("call", "sqrt", (self.convert(self._args(t)[0]),), col)
 

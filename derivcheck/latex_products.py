@@ -147,29 +147,26 @@ class Products:
     def _function_head(self, t, nxt):
         """(function name, power tree) when t applies a function to what follows it."""
         power = None
-        if _is(t, "pow") and _is(_inner(t.children[0]), "func"):
+        if _is(t, "pow") and _is(_inner(t.children[0]), "func", "letter", "greek", "textname", "prime"):
             t, power = _inner(t.children[0]), t.children[1]
         if _is(t, "func"):
             return str(t.children[0])[1:], power
-        name = self._name_of(t)
-        if name is not None and name in self.ctx.functions and nxt is not None and (
-                _parenthesised(nxt) or _is(_inner(nxt), "arglist")):
-            return name, None  # a function defined in the file: \sigma(z_i) is an application
-        if (name is not None and power is None and name not in self.declared and nxt is not None
-                and (_parenthesised(nxt) or _is(_inner(nxt), "arglist") or _is(_inner(nxt), "pow")
-                     and _parenthesised(nxt.children[0]))
-                and _ALIASES.get(name, name) not in vocabulary.CONSTANTS
-                and (_ALIASES.get(name, name) in FUNCTIONS or _ALIASES.get(name, name) in _KNOWN_ELSEWHERE)):
+        name = self._name_of(t.children[0] if _is(t, "prime") else t)
+        name = name + "'" if name is not None and _is(t, "prime") else name
+        applied = nxt is not None and (_parenthesised(nxt) or _is(_inner(nxt), "arglist")
+                                       or _is(_inner(nxt), "pow") and _parenthesised(nxt.children[0]))
+        if name is None or not applied:
+            return None
+        if name in self.ctx.functions:  # define: sigma(u): ...
+            return name, power
+        fn = _ALIASES.get(name, name)
+        if power is None and name not in self.declared and fn not in vocabulary.CONSTANTS \
+                and (fn in FUNCTIONS or fn in _KNOWN_ELSEWHERE):
             return name, None
         return None
 
     def _function(self, name, col, power=None):
-        if name in self.ctx.functions:
-            fn = name
-            if power is not None:
-                raise DerivError(f"{name}^(...)(x): write ({name}(x))^n", column=col)
-            return fn, None
-        fn = _ALIASES.get(name, name)
+        fn = name if name in self.ctx.functions else _ALIASES.get(name, name)
         if power is not None and power.kind == "neg" and power.args[0] == Node("num", "1", col=power.args[0].col):
             inverse = _INVERSE.get(fn)
             if inverse in FUNCTIONS:
@@ -179,6 +176,8 @@ class Products:
         if power is not None and not (power.kind == "num" and power.value.isdigit() and int(power.value) >= 1):
             raise DerivError(f"\\{name}^{{...}}: only a whole positive power of a function is read "
                              f"(\\{name}^2 x is (\\{name} x)^2)", column=col)
+        if fn in self.ctx.functions:
+            return fn, power
         if fn not in FUNCTIONS or fn in _NOT_CALLABLE:
             raise DerivError(f"{name} is not supported yet (functions: {', '.join(sorted(FUNCTIONS - _NOT_CALLABLE))})",
                              column=col)

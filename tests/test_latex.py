@@ -585,3 +585,43 @@ def test_round_trip_with_a_declared_e():
     c = trust_ctx({"e": "real"})
     y, e = c.scalars["y"][0], c.scalars["e"][0]
     _roundtrip(sympy.exp(y) * e + sympy.exp(2 * e), c)
+
+
+USER_FUNCTIONS = """derivcheck: 1
+name: user-functions
+symbols:
+  x a: real
+  N: size
+  i: index N
+  z: vector N
+define:
+  sigma(u): 1 / (1 + exp(-u))
+  g(u, v): u * v
+claim: D(sigma(x), x) == sigma(x) * (1 - sigma(x))
+steps:
+  - D(sigma(x), x)
+  - by: chain_rule
+    expr: sigma(x) * (1 - sigma(x))
+"""
+
+
+def test_defined_functions_in_latex():
+    from derivcheck.load import load_text
+
+    (d,) = load_text(USER_FUNCTIONS)
+    c = d.ctx
+    for tex, ascii_ in [(r"\sigma(z_i)", "sigma(z[i])"), (r"\sigma(x)^2 + 1", "sigma(x)**2 + 1"),
+                        (r"\sigma^2(x)", "sigma(x)**2"), (r"g(x, a)", "g(x, a)"), (r"\mathrm{g}\left(x, z_i\right)", "g(x, z[i])"),
+                        (r"\sigma'(x)", None)]:
+        if ascii_ is None:
+            assert str(expression(c, tex, tex=True)) == "sigma'(x)"
+            continue
+        assert expression(c, tex, tex=True) == expression(c, ascii_)
+    for expr in list(_chain_expressions(d.chain)) + [d.claim_lhs, d.claim_rhs]:
+        _roundtrip(expr, c)
+    sigma, prime = c.functions["sigma"].head, c.functions["sigma'"].head
+    x, z, i = c.scalars["x"][0], c.arrays["z"].base, c.indices["i"]
+    for expr in (sigma(z[i]) ** 2, prime(x) ** 3 + 1, c.functions["g"].head(x, z[i])):
+        _roundtrip(expr, c)
+    with pytest.raises(DerivError, match="derivative of a defined function"):
+        expression(c, r"x' + 1", tex=True)

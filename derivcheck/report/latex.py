@@ -36,6 +36,11 @@ class _Printer(LatexPrinter):
         super().__init__(settings)
         self.e_declared = e_declared
 
+    def _hprint_Function(self, func):  # a defined function's derivative sigma' prints as \sigma'
+        if func.endswith("'"):
+            return super()._hprint_Function(func[:-1]) + "'"
+        return super()._hprint_Function(func)
+
     def _print_D(self, expr, exp=None):
         f, x = expr.args
         body = self._print(f) if isinstance(f, (sympy.Symbol, sympy.Indexed)) else r"\left(%s\right)" % self._print(f)
