@@ -225,5 +225,23 @@ def emit(target, output, name):
     click.echo(f"wrote {output}: {len(deriv.steps())} chain functions for {deriv.name}; run it for spot_check()")
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def declare(file):
+    """Propose the declarations comment for a Markdown, LaTeX or notebook FILE that has none."""
+    from .errors import DerivError
+    from .source.declare import propose
+
+    try:
+        text = propose(file)
+    except DerivError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    if file.lower().endswith(".tex"):
+        body = text.splitlines()[1:-1]
+        text = "% derivcheck\n" + "".join(f"% {line}\n" for line in body) + "% end derivcheck\n"
+    click.echo(text, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

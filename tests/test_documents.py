@@ -84,3 +84,18 @@ def test_seed_002_document_verifies_both_transcribed_derivations():
     jacobian, gradient = _line(doc, r"$$\frac{\partial \text{softmax_out}_n}{"), _line(doc, "begin{aligned}")
     assert verdicts[f"002-softmax-cross-entropy-gradient-{jacobian}"] == "verified"
     assert verdicts[f"002-softmax-cross-entropy-gradient-{gradient}"] == "verified"
+
+
+def test_declare_proposes_sizes_indices_arrays_and_definitions(tmp_path):
+    import re
+
+    text = (DOCS / "004-softmax-loss-backprop.md").read_text()
+    bare = re.sub(r"<!-- derivcheck\n.*?-->\n", "", text, flags=re.S)
+    post = tmp_path / "post.md"
+    post.write_text(bare)
+    out = CliRunner().invoke(main, ["declare", str(post)]).stdout
+    assert out.startswith("<!-- derivcheck\nsymbols:\n") and out.endswith("-->\n")
+    for line in ("  C: size", "  N: size", "  s j k: index C", "  i: index N", "  z: matrix N C"):
+        assert line + "\n" in out
+    assert "# a: ..." in out  # a_{ij} = ... is proposed as a definition, not declared as a matrix
+    assert "  a: matrix" not in out
