@@ -9,9 +9,10 @@ from . import matrices as mx
 from . import vocabulary
 from .calculus import D
 from .errors import DerivError
+from .linalg import DetOf, InvEntry
 from .matrices import MatrixValue
 from .parse import parse
-from .symbols import MAX_INDEX_CONSTANT
+from .symbols import MATRIX_KINDS, MAX_INDEX_CONSTANT
 
 MAX_NUMBER_DIGITS = 40
 MAX_SUM_TERMS = MAX_INDEX_CONSTANT  # a Sum over explicit bounds wider than this is refused
@@ -20,7 +21,8 @@ MAX_RESULT_DIGITS = 1000  # digits of a number an expression computes to (refuse
 MAX_SOFTMAX_NESTING = 4  # each softmax doubles the lowered entry
 
 MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
-SIZE_FUNCTIONS = ("eye", "ones")  # eye(N), ones(N): built from a size
+SIZE_FUNCTIONS = ("eye", "ones")
+SQUARE_FUNCTIONS = ("inv", "det")  # of a declared square matrix  # eye(N), ones(N): built from a size
 
 
 def _err(message, node):
@@ -268,6 +270,8 @@ class Builder:
             if len(args) != 2:
                 raise _err("delta takes two indices: delta(i, j)", node)
             return KroneckerDelta(*(self._integer(a, "a delta argument") for a in args))
+        if name in SQUARE_FUNCTIONS:
+            return self._square_function(name, args, node)
         if name in SIZE_FUNCTIONS:
             if len(args) != 1:
                 raise _err(f"{name} takes one size: {name}(N)", node)
@@ -284,6 +288,15 @@ class Builder:
         if name == "loss":
             raise _err("loss(M) defines a name: write it in `define` (L: loss(Z))", node)
         raise _err(f"unknown function {name!r}", node)
+
+    def _square_function(self, name, args, node):
+        """inv(X): the matrix X⁻¹ (entries InvEntry(X, r, c)); det(X): a scalar; X a declared square matrix."""
+        arr = self.ctx.arrays.get(args[0].value) if len(args) == 1 and args[0].kind == "name" else None
+        if arr is None or arr.kind not in MATRIX_KINDS or arr.axes[0] != arr.axes[1] or arr.axes[0][0] != 1:
+            raise _err(f"{name} takes a declared square matrix: {name}(X) with X: matrix N N", node)
+        if name == "det":
+            return DetOf(arr.base)
+        return MatrixValue((arr.axes[0][1],) * 2, lambda r, c: InvEntry(arr.base, r, c))
 
     def _user_function(self, f, node):
         """sigma(u) applied: kept as sigma(...) (unfolded by `definition`), elementwise on an array."""

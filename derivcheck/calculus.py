@@ -184,10 +184,15 @@ def depends(expr, x, ctx, _seen=None):
     """
     _seen = _seen or set()
     if isinstance(x, Indexed):
-        if any(e.base == x.base for e in expr.atoms(Indexed)):
+        if x.base in expr.atoms(IndexedBase):  # an entry of x's array, or the whole array (inv(X), det(X))
             return True
     elif x in expr.free_symbols:
         return True
+    if getattr(ctx, "functions", None):  # a function defined in the file depends on what its body does
+        for node in expr.atoms(sympy.Function):
+            f = ctx.function_of(node)
+            if f is not None and f.name not in _seen and depends(f.body, x, ctx, _seen | {f.name}):
+                return True
     for sym, base, _ in ctx.losses.values():  # L = loss(Z) depends on whatever Z's entries do
         if sym in expr.free_symbols and (variable_base(x) == base or (
                 ctx.definition_for(base) is not None and base.label.name not in _seen

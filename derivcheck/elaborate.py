@@ -136,7 +136,7 @@ class Elaborator:
             raise _error("a loss is a scalar: write L: loss(Z)", at)
         if of in ctx.shapes:
             base, shape = ctx.definitions[of].target, ctx.shapes[of]
-        elif of in ctx.arrays and ctx.arrays[of].kind in ("matrix", "vector", "positive"):
+        elif of in ctx.arrays and ctx.arrays[of].kind in ("matrix", "posdef", "vector", "positive"):
             base, shape = ctx.arrays[of].base, tuple(hi for _, hi in ctx.arrays[of].axes)
         else:
             raise _error(f"loss({of}) needs {of} to be a matrix or vector defined above", at)

@@ -30,6 +30,14 @@ from numpy import arccos as acos, arcsin as asin, arctan as atan, cos, cosh, exp
 
 erf = numpy.vectorize(_erf)
 
+
+def InvEntry(X, r, c):  # noqa: N802 - the entry (r, c) of inv(X), X indexed from 1
+    return numpy.linalg.inv(X[1:, 1:])[r - 1, c - 1]
+
+
+def DetOf(X):  # noqa: N802 - det(X), X indexed from 1
+    return numpy.linalg.det(X[1:, 1:])
+
 STEP = 1e-4
 
 
@@ -83,6 +91,9 @@ def _inputs(sizes, rng):
                 data[region] = block
             elif kind == "simplex":
                 data[region] = rng.dirichlet(numpy.ones(n[0]))
+            elif kind == "posdef":  # M Mᵀ/n + I/2: symmetric positive-definite
+                m = rng.uniform(-1.0, 1.0, size=n)
+                data[region] = m @ m.T / n[0] + numpy.eye(n[0]) / 2
             else:
                 data[region] = rng.uniform(-2.0, 2.0, size=n)
         values[name] = data

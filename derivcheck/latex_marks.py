@@ -49,8 +49,11 @@ class Marks:
         if self._transpose_mark(sup, bool(shape)):
             return Node("transpose", args=(base,), col=col)
         exponent = self._sup(sup)
+        inverse = exponent.kind == "neg" and exponent.args[0].kind == "num" and exponent.args[0].value == "1"
+        if shape and inverse and base.kind == "name" and len(shape) == 2:
+            return Node("call", "inv", (base,), col)  # X^{-1} of a declared square matrix: its inverse
         if shape:
-            what = "the matrix inverse" if exponent.kind == "neg" else "a power of a matrix or vector"
+            what = "the inverse of this matrix" if exponent.kind == "neg" else "a power of a matrix or vector"
             raise DerivError(f"^{{...}} of a value of shape {shape}: {what} is not supported yet (X^\\top "
                              "transposes; X \\odot X is the elementwise square)", column=col)
         if base.kind == "name" and base.value == "e" and "e" not in self.declared:

@@ -9,10 +9,11 @@ from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 FUNCTIONS = frozenset(set(vocabulary.BY_NAME) | set(vocabulary.OTHER) | set(vocabulary.CONSTANTS) | {
-    "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss", "trace", "diag", "norm", "eye", "ones"})
+    "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss", "trace", "diag", "norm", "eye", "ones", "inv", "det"})
 MAX_INDEX_CONSTANT = 10_000  # range ends, constant indices and Sum bounds: the numeric checks enumerate them
 MAX_CONSTANT_ENTRIES = 100_000  # entries of an array whose extents are constants
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
+MATRIX_KINDS = ("matrix", "posdef")  # posdef N: an N x N matrix whose samples are positive-definite
 
 
 @dataclass
@@ -209,6 +210,10 @@ def declare(ctx, names_text, kind_text, line):
             ctx.ranges[sym] = _range(ctx, args[0], line)
         elif kind in ("real", "positive") and not args:
             ctx.scalars[name] = (sympy.Symbol(name, **{kind: True}), kind)
+        elif kind == "posdef" and len(args) == 1:  # a square matrix sampled positive-definite
+            axes = (_range(ctx, args[0], line),) * 2
+            _check_entries(name, axes, line)
+            ctx.arrays[name] = Array(sympy.IndexedBase(name, real=True), kind, axes)
         elif kind in ARRAY_KINDS and len(args) == ARRAY_KINDS[kind]:
             assumptions = {"positive": True} if kind in ("positive",) else {"real": True}
             if kind == "labels":
@@ -224,6 +229,6 @@ def declare(ctx, names_text, kind_text, line):
         else:
             raise DerivError(
                 f"unknown symbol kind {kind_text!r} (expected size, index R, real, positive, "
-                "vector R, positive R, onehot R, simplex R, matrix R C or labels R C)",
+                "vector R, positive R, onehot R, simplex R, matrix R C, posdef N or labels R C)",
                 line=line,
             )

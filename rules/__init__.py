@@ -14,6 +14,8 @@ ORDER = (
     "log_rule",
     "chain_rule",
     "index_rule",
+    "inverse_rule",
+    "det_rule",
     "delta_sift",
     "delta_cases",
     "assumption",

@@ -541,6 +541,9 @@ MATRIX_CTX = trust_ctx({"A W1 W_2": "matrix N N", "w": "vector N", "y_hat": "rea
     (r"\arctan y", "arctan(y)"),
     (r"\operatorname{tr}(X W)", "trace(X @ W)"),
     (r"\max(a, b)", "max(a, b)"),
+    (r"\det X", "det(X)"),
+    (r"\log \det X", "log(det(X))"),
+    (r"X^{-1} W", "inv(X) @ W"),
     (r"\operatorname{sgn}(y)", "sign(y)"),
 ])
 def test_textbook_forms(tex, ascii_):
@@ -548,9 +551,8 @@ def test_textbook_forms(tex, ascii_):
 
 
 @pytest.mark.parametrize("tex,message,column", [
-    (r"\det X", "det is not supported yet", 1),
     (r"a + \min(a, b)", "min is not supported yet", 5),
-    (r"X^{-1}", "the matrix inverse is not supported yet", 1),
+    (r"(X W)^{-1}", "the inverse of this matrix is not supported yet", 1),
     (r"X^2", "a power of a matrix or vector", 1),
     (r"(X W)^2", "a power of a matrix or vector", 1),
     (r"w^2", "a power of a matrix or vector", 1),

@@ -35,7 +35,7 @@ EXAMPLES = [pytest.param(rule, before, after, id=f"{rule.name}:{before}")
 
 
 def test_every_rule_is_declared_with_statement_and_side_conditions_field():
-    assert len({r.name for r in RULES}) == len(RULES) == 14
+    assert len({r.name for r in RULES}) == len(RULES) == 16
     for rule in RULES:
         assert rule.statement and rule.summary and rule.transform is not None
         assert lookup(rule.name) is rule

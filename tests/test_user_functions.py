@@ -82,3 +82,24 @@ def test_a_defined_function_applied_in_latex_is_an_application():
     (result,) = run(["tests/data/user_function_tex.deriv.yaml"]).results
     assert result.verdict == VERIFIED
     assert str(result.derivation.claim_lhs) == "D(sigma(z[i]), z[j])"
+
+
+def test_a_function_depends_on_what_its_body_uses():
+    """f(u): beta * u depends on beta: constant_rule must not make D(f(x), beta) zero."""
+    text = """derivcheck: 1
+name: beta-dep
+symbols:
+  x beta: real
+define:
+  f(u): beta * u
+claim: D(f(x), beta) == 0
+steps:
+  - D(f(x), beta)
+  - by: constant_rule
+    expr: 0
+"""
+    from derivcheck.calculus import depends
+
+    (d,) = load_text(text)
+    beta = d.ctx.scalars["beta"][0]
+    assert depends(d.claim_lhs.args[0], beta, d.ctx)

@@ -12,6 +12,7 @@ import sympy
 from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
 
 from ..calculus import D, substitute
+from ..linalg import DetOf, InvEntry, solve
 from .values import (
     HP, Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
     sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
@@ -67,7 +68,7 @@ class Program:
         return self._canon.setdefault(x, x)
 
     def _direct(self, expr):
-        out = {self.canon(e.base) for e in expr.atoms(Indexed)}
+        out = {self.canon(e) for e in expr.atoms(IndexedBase)}  # entries' bases, and inv(X), det(X)
         out |= {self.canon(s) for s in expr.free_symbols if isinstance(s, Symbol) and s not in self.labels}
         return out
 
@@ -194,6 +195,8 @@ class Program:
         if isinstance(e, KroneckerDelta):
             a, b = self._node(e.args[0]), self._node(e.args[1])
             return lambda ev: 1 if as_int(a(ev)) == as_int(b(ev)) else 0
+        if isinstance(e, (InvEntry, DetOf)):
+            return self._memoised(e, self._linalg(e))
         user = self.ctx.function_of(e) if isinstance(e, sympy.Function) and self.ctx.functions else None
         if user is not None:  # sigma(u) defined in the file: its body at the arguments
             return self._node(substitute(user.body, dict(zip(user.params, e.args))))
@@ -213,6 +216,29 @@ class Program:
             return s
 
         return fold
+
+    def _linalg(self, e):
+        """inv(X)[r, c] or det(X) of the declared matrix X at the point (dual entries included)."""
+        base, idx = self.canon(e.args[0]), [self._node(i) for i in e.args[1:]]
+
+        def value(ev):
+            key = ("linalg", base)
+            solved = ev.memo.get(key)
+            if solved is None:
+                data = ev.arrays[base]
+                n = max(k[0] for k in data)
+                solved = ev.memo[key] = solve([[data[(i, j)] for j in range(1, n + 1)] for i in range(1, n + 1)])
+            inverse, det = solved
+            if not idx:
+                return det
+            if inverse is None:
+                raise Undefined("a singular matrix has no inverse")
+            r, c = (as_int(f(ev)) for f in idx)
+            if not (1 <= r <= len(inverse) and 1 <= c <= len(inverse)):
+                raise Undefined("no such entry")
+            return inverse[r - 1][c - 1]
+
+        return value
 
     def _indexed(self, e):
         base, idx = self.canon(e.base), [self._node(i) for i in e.indices]

@@ -1,0 +1,58 @@
+"""inv(X) and det(X) of a declared square matrix: SymPy nodes the rules and the numeric checks know."""
+import sympy
+
+
+class InvEntry(sympy.Function):
+    """InvEntry(X, r, c): the entry (r, c) of X⁻¹, X the IndexedBase of a declared square matrix."""
+
+    nargs = 3
+    is_real = True
+    is_commutative = True
+
+    def _latex(self, printer):
+        x, r, c = self.args
+        return r"\left(%s^{-1}\right)_{%s %s}" % (printer._print(x), printer._print(r), printer._print(c))
+
+    def _sympystr(self, printer):
+        x, r, c = self.args
+        return "inv(%s)[%s, %s]" % (printer._print(x), printer._print(r), printer._print(c))
+
+
+class DetOf(sympy.Function):
+    """DetOf(X): the determinant of the declared square matrix X (its IndexedBase)."""
+
+    nargs = 1
+    is_real = True
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\det %s" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return "det(%s)" % printer._print(self.args[0])
+
+
+def solve(rows):
+    """(inverse, determinant) of a square matrix given as a list of rows, by Gauss-Jordan
+    elimination with partial pivoting; entries may be dual numbers (only + - * / are used).
+    The inverse is None when a pivot is zero (a singular matrix)."""
+    from .evidence.values import real
+
+    n = len(rows)
+    a = [list(row) + [1 if i == j else 0 for j in range(n)] for i, row in enumerate(rows)]
+    det = 1
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(real(a[r][col])))
+        if real(a[pivot][col]) == 0:
+            return None, 0
+        if pivot != col:
+            a[col], a[pivot] = a[pivot], a[col]
+            det = -det
+        p = a[col][col]
+        det = det * p
+        a[col] = [v / p for v in a[col]]
+        for r in range(n):
+            f = a[r][col]
+            if r != col and not (isinstance(f, (int, float)) and f == 0):
+                a[r] = [v - f * w for v, w in zip(a[r], a[col])]
+    return [row[n:] for row in a], det

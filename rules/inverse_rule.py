@@ -1,0 +1,74 @@
+"""inverse_rule: ∂(X⁻¹)_rc/∂X_ij = −(X⁻¹)_ri (X⁻¹)_jc, and Σ_k (X⁻¹)_ak X_kb = δ_ab over X's range."""
+from sympy import Indexed, KroneckerDelta, Mul, Sum
+
+from derivcheck.calculus import D
+from derivcheck.linalg import InvEntry
+from derivcheck.rulebase import Rule
+
+
+def _derivative(node, env):
+    f, x = node.args
+    if isinstance(f, InvEntry) and isinstance(x, Indexed) and len(x.indices) == 2 and f.args[0] == x.base:
+        base, r, c = f.args
+        i, j = x.indices
+        env.note("inverse_rule", f"{base.label} is invertible")
+        return -InvEntry(base, r, i) * InvEntry(base, j, c)
+    return node
+
+
+def _pair(factors, k, env):
+    """(a, b, the two factors) for (X⁻¹)_ak X_kb or X_ak (X⁻¹)_kb among factors, else None."""
+    for f in factors:
+        if not isinstance(f, InvEntry):
+            continue
+        base, r, c = f.args
+        arr = env.ctx.array_of(base)
+        for g in factors:
+            if not (isinstance(g, Indexed) and g.base == base and len(g.indices) == 2):
+                continue
+            if c == k and g.indices[0] == k and not r.has(k) and not g.indices[1].has(k):
+                return r, g.indices[1], (f, g), arr
+            if r == k and g.indices[1] == k and not c.has(k) and not g.indices[0].has(k):
+                return g.indices[0], c, (f, g), arr
+    return None
+
+
+def _law(node, env):
+    body, limits = node.function, list(node.limits)
+    factors = Mul.make_args(body)
+    for pos, (k, lo, hi) in enumerate(limits):
+        found = _pair(factors, k, env)
+        if found is None:
+            continue
+        a, b, used, arr = found
+        if arr is None or (lo, hi) != arr.axes[0]:
+            continue  # the identity needs the sum over X's whole range
+        rest = [f for f in factors if f not in used]
+        if any(f.has(k) for f in rest):
+            continue
+        env.note("inverse_rule", f"{arr.base.label} is invertible; {k} runs over {lo}..{hi}")
+        new = Mul(*rest) * KroneckerDelta(a, b)
+        others = limits[:pos] + limits[pos + 1:]
+        return Sum(new, *others) if others else new
+    return node
+
+
+def transform(node, env, scope):
+    if isinstance(node, D):
+        return _derivative(node, env)
+    if isinstance(node, Sum):
+        return _law(node, env)
+    return node
+
+
+RULE = Rule(
+    name="inverse_rule",
+    summary="∂X⁻¹ = −X⁻¹ ∂X X⁻¹ entry by entry: ∂(X⁻¹)_rc/∂X_ij = −(X⁻¹)_ri (X⁻¹)_jc; and X⁻¹ X = I: "
+            "Σ_k (X⁻¹)_ak X_kb = δ_ab",
+    statement=r"\frac{\partial (X^{-1})_{rc}}{\partial X_{ij}} = -(X^{-1})_{ri} (X^{-1})_{jc},\quad "
+              r"\sum_k (X^{-1})_{ak} X_{kb} = \delta_{ab}",
+    side_conditions=("X is invertible (inv(X) is defined)", "the sum runs over X's whole range 1..N"),
+    aliases=("inverse rule", "derivative of the inverse", "inverse", "matrix inverse"),
+    examples=(),
+    transform=transform,
+)
