@@ -62,6 +62,7 @@ class Elaborator:
             if not isinstance(rel, tuple):
                 raise _error("an assumption is an equation `lhs == rhs`", at)
             ctx.assumptions.append((rel[1], rel[2], at.line))
+            ctx.assumption_texts[(rel[1], rel[2], at.line)] = text.strip()  # as written, for "verified assuming"
 
     def _function(self, name, params, body_text, key_at, body_at):
         """sigma(u): body — built with its parameters as real scalars that exist only in the body."""

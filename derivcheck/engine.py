@@ -236,18 +236,34 @@ class _Replay:
         return Outcome(UNPROVED, f"{what}: not shown by algebra, {_evidence(samples, dev, undefined)}")
 
     def assumptions(self):
-        """Each `assume` entry must hold on the declared domains (numerically)."""
+        """Each `assume` entry: refuted if the numbers contradict it, else proved by the rules or a hypothesis."""
+        facts = dataclasses.replace(self.ctx, assumptions=[a for a in self.ctx.assumptions if a[2] is None])
         for lhs, rhs, line in self.ctx.assumptions:
             if line is None:
                 continue  # a fact of a declared kind (onehot, simplex): true by construction
+            text = self.ctx.assumption_texts.get((lhs, rhs, line)) or f"{lhs} == {rhs}"
             counter, samples, undefined, dev = self.sampler.compare(lhs, rhs)
+            proved = counter is None and self._proved_fact(lhs, rhs, facts)
             if counter is not None:
-                self.checks.append(Check("assume", line, Outcome(
-                    REFUTED, "this assumption does not hold on the declared domains", counterexample=counter)))
-            elif not samples:
-                self.checks.append(Check("assume", line, Outcome(UNPROVED, _evidence(samples, dev, undefined))))
+                outcome = Outcome(REFUTED, "this assumption does not hold on the declared domains",
+                                  counterexample=counter)
+            elif proved and samples:
+                outcome = Outcome(PROVED, f"proved from the definitions, algebra and the declared facts; "
+                                          f"{_evidence(samples, dev, undefined)}", samples=samples)
+            elif proved:
+                outcome = Outcome(UNPROVED, f"a hypothesis: the rules prove it, but {_evidence(samples, dev, undefined)}")
             else:
-                self.checks.append(Check("assume", line, Outcome(PROVED, f"holds at {samples} samples")))
+                outcome = Outcome(UNPROVED, f"a hypothesis: not proved from the definitions, algebra and the declared "
+                                            f"facts; {_evidence(samples, dev, undefined)}", samples=samples)
+            self.checks.append(Check("assume", line, outcome, text))
+
+    def _proved_fact(self, lhs, rhs, facts):
+        """Whether lhs == rhs follows as the claim check would show it, from the declared facts alone
+        (never from an assume entry, so no entry proves itself or another)."""
+        try:
+            return canon.equal(self._sympy_form(lhs, facts), self._sympy_form(rhs, facts))
+        except Exception:  # noqa: BLE001 - SymPy failing on an odd form proves nothing: a hypothesis
+            return False
 
     def _remembered(self, key, compute):
         """compute(), or its earlier Outcome for the same inputs from the memo (see digest.py)."""
@@ -293,14 +309,15 @@ class _Replay:
                            f"{evidence}", samples=samples)
         return Outcome(UNPROVED, f"SymPy's diff did not reach one form; {evidence}", samples=samples)
 
-    def _sympy_form(self, expr):
-        env = Env(self.ctx)
+    def _sympy_form(self, expr, ctx=None):
+        ctx = self.ctx if ctx is None else ctx
+        env = Env(ctx)
         facts = CHECKS["claim"]  # declared ranges and domain facts
-        expr = unfold_all(expr, self.ctx)  # a defined p stays folded inside D(f, p[n]) ...
+        expr = unfold_all(expr, ctx)  # a defined p stays folded inside D(f, p[n]) ...
         expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
-        expr = unfold_all(expr, self.ctx)  # ... until the derivative is taken
+        expr = unfold_all(expr, ctx)  # ... until the derivative is taken
         expr = rewrite(expr, facts, env)
-        return rewrite(canon.normal(expr, self.ctx), facts, env)
+        return rewrite(canon.normal(expr, ctx), facts, env)
 
 
 def _evidence(samples, dev, undefined=0):

@@ -151,11 +151,12 @@ class StepResult:
 
 @dataclass
 class Check:
-    """A check of the chain as a whole: start, end, case coverage."""
+    """A check of the chain as a whole: start, end, case coverage, an assume entry (text: the entry)."""
 
     kind: str
     line: int
     outcome: Outcome
+    text: str = ""
 
 
 @dataclass(frozen=True)

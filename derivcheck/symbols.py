@@ -85,6 +85,7 @@ class Context:
     arrays: dict = field(default_factory=dict)  # name -> Array
     definitions: dict = field(default_factory=dict)  # name -> Definition
     assumptions: list = field(default_factory=list)  # (lhs, rhs, line)
+    assumption_texts: dict = field(default_factory=dict)  # (lhs, rhs, line) of an assume entry -> its text
     parameters: set = field(default_factory=set)  # indices free in a definition beyond its own: never summed
     shapes: dict = field(default_factory=dict)  # defined name -> shape, for names defined by a matrix expression
     losses: dict = field(default_factory=dict)  # name -> (Symbol, base, shape): L = loss(Z), unspecified
@@ -93,7 +94,8 @@ class Context:
 
     def freeze(self):
         """Make every table read-only: after elaboration nothing may write the symbol table."""
-        for name in ("sizes", "indices", "ranges", "scalars", "arrays", "definitions", "shapes", "losses", "functions"):
+        for name in ("sizes", "indices", "ranges", "scalars", "arrays", "definitions", "shapes", "losses", "functions",
+                     "assumption_texts"):
             object.__setattr__(self, name, _FrozenDict(getattr(self, name)))
         object.__setattr__(self, "assumptions", _FrozenList(self.assumptions))
         object.__setattr__(self, "parameters", frozenset(self.parameters))

@@ -1,7 +1,8 @@
 """What every reporter shares: the chain rows (through model.walk), places, rules and counterexamples as words."""
 from dataclasses import dataclass
 
-from ..model import MISJUSTIFIED, PROVED, VERIFIED, CaseEntry, Link, walk
+from ..model import MISJUSTIFIED, PROVED, REFUTED, VERIFIED, CaseEntry, Link, walk
+from ..verdict import hypotheses
 
 
 def plural(n, word, words=None):
@@ -103,6 +104,8 @@ def failure_phrase(result):
         return f"first failing link: {at} [{f.index}], {f.status}"
     if f.kind == "claim":
         return f"the claim itself is {f.status} ({at})"
+    if f.kind == "assume" and f.status != REFUTED:
+        return f"the assumption at {at} is a hypothesis, not proved (--strict)"
     return f"{f.kind} check {f.status} at {at}"
 
 
@@ -114,3 +117,14 @@ def summary_line(result):
     note = f", {plural(len(mis), 'link')} justified by other rules than named" if mis else ""
     return (f"{d.claim_text} holds {sizes_phrase(d)} ({plural(len(result.steps), 'link')}{note}; "
             f"{plural(samples, 'numeric sample')})")
+
+
+def assuming(result, quote=str):
+    """' assuming a == b (line 7); c == d (line 9)' when a verified result rests on hypotheses, else ''."""
+    found = hypotheses(result) if result.verdict == VERIFIED else []
+    return " assuming " + "; ".join(f"{quote(h.text)} (line {h.line})" for h in found) if found else ""
+
+
+def code(text):
+    """text as markdown inline code."""
+    return f"`{text}`"

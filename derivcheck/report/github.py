@@ -1,5 +1,6 @@
 """GitHub Actions annotations: ::error for failing links, ::warning for the doubtful ones."""
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
+from ..verdict import is_hypothesis
 from .text import render as render_text
 
 
@@ -44,7 +45,11 @@ def annotations(report):
             out.append(f"::{level} file={_prop(file)},line={sr.step.line}{col},title={_prop(title)}::"
                        f"{_escape(o.message + _at(o.counterexample))}")
         for check in result.checks:
-            if check.outcome.status != PROVED:
+            if is_hypothesis(check):
+                title = f"{d.name}: hypothesis" + (" (--strict)" if result.strict else "")
+                out.append(f"::warning file={_prop(file)},line={check.line},title={_prop(title)}::"
+                           f"{_escape(f'verified only assuming {check.text}: ' + check.outcome.message)}")
+            elif check.outcome.status != PROVED:
                 out.append(f"::error file={_prop(file)},line={check.line},title={_prop(d.name + ': ' + check.kind)}::"
                            f"{_escape(check.outcome.message + _at(check.outcome.counterexample))}")
         if result.claim.status == REFUTED:

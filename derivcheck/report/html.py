@@ -2,7 +2,7 @@
 from html import escape
 
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
-from .base import counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line
+from .base import assuming, counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line
 from . import written
 from .latex import math as latex_of
 
@@ -79,7 +79,8 @@ def result_html(result):
             f'{" — " + escape(d.title) if d.title else ""}</h2>'
             f'<p>Claim (line {d.claim_line}): {mathml(claim_tex(d), display=True)}</p>'
             f'<p class="evidence">claim check: {_status(result.claim.status)} {escape(result.claim.message)}</p>'
-            f'{result_table(result)}<p><b>{_status(result.verdict.upper())}</b>: {escape(verdict)}</p></section>')
+            f'{result_table(result)}<p><b>{_status(result.verdict.upper())}</b>{escape(assuming(result))}: '
+            f'{escape(verdict)}</p></section>')
 
 
 def report_html(report):

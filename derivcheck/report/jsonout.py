@@ -2,6 +2,7 @@
 import json
 
 from .. import __version__
+from ..verdict import hypotheses
 
 
 def _outcome(outcome, line):
@@ -27,6 +28,7 @@ def result_dict(result):
         "claim": _outcome(result.claim, d.claim_line),
         "steps": steps,
         "checks": [dict(kind=c.kind, **_outcome(c.outcome, c.line)) for c in result.checks],
+        "hypotheses": [{"line": h.line, "text": h.text} for h in hypotheses(result)],  # "verified assuming" these
     }
 
 

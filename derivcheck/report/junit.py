@@ -3,7 +3,7 @@ from pathlib import PurePath
 from xml.etree import ElementTree as ET
 
 from ..model import VERIFIED
-from .base import counterexample_lines, failure_phrase, needs_attention, rules_phrase, status_word, where
+from .base import assuming, counterexample_lines, failure_phrase, needs_attention, rules_phrase, status_word, where
 
 
 def classname(file):
@@ -73,7 +73,7 @@ def render(report, stream, **options):
             c["failures"] += 1
             ET.SubElement(case, "failure", message=failure_phrase(result), type=result.verdict).text = _detail(result)
         else:
-            ET.SubElement(case, "system-out").text = f"verified: {d.claim_text}"
+            ET.SubElement(case, "system-out").text = f"verified{assuming(result)}: {d.claim_text}"
     total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
     for file, suite in suites.items():
         for key, value in counts[file].items():

@@ -1,6 +1,6 @@
 """The proof trace as markdown: `$$` blocks that GitHub renders; a compact table for notebooks."""
 from ..model import VERIFIED
-from .base import failure_phrase, rows, rules_phrase, status_word, summary_line
+from .base import assuming, code, failure_phrase, rows, rules_phrase, status_word, summary_line
 from .html import claim_tex, step_tex
 from .trace_tex import markdown
 
@@ -24,7 +24,7 @@ def result_markdown(result):
             out.append(f"| {row.step.line} | $= {_cell(step_tex(row.step, d.ctx))}$ | {_cell(rules_phrase(sr))} "
                        f"| **{status_word(result, sr)}** |")
     verdict = summary_line(result) if result.verdict == VERIFIED else failure_phrase(result)
-    out += ["", f"**{result.verdict.upper()}**: {verdict}", ""]
+    out += ["", f"**{result.verdict.upper()}**{assuming(result, code)}: {verdict}", ""]
     return "\n".join(out)
 
 

@@ -3,6 +3,7 @@ import json
 
 from .. import __version__
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED
+from ..verdict import is_hypothesis
 from .base import counterexample_lines, needs_attention, rules_phrase, unjustified
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -16,6 +17,7 @@ RULES = {
     "refuted-claim": ("error", "The claim itself is false"),
     "unreadable": ("error", "A file or expression that cannot be read"),
     "not-checked": ("warning", "A block of a document that is not checked"),
+    "hypothesis": ("warning", "An assume entry the rules cannot prove: verified only assuming it (--strict fails it)"),
 }
 LINK_RULE = {REFUTED: "refuted-link", MISJUSTIFIED: "misjustified-link", UNPROVED: "unproved-link"}
 
@@ -52,7 +54,10 @@ def results(report):
             level = "error" if result.strict and rule != "refuted-link" else None
             out.append(_result(rule, text, d.file, sr.step.line, sr.step.column, level))
         for check in result.checks:
-            if check.outcome.status != PROVED:
+            if is_hypothesis(check):
+                text = f"{d.name}: verified only assuming {check.text}: {check.outcome.message}"
+                out.append(_result("hypothesis", text, d.file, check.line, level="error" if result.strict else None))
+            elif check.outcome.status != PROVED:
                 text = "\n".join([f"{d.name}: {check.kind} check {check.outcome.status}: {check.outcome.message}"]
                                  + counterexample_lines(check.outcome.counterexample, ("chain", "claim")))
                 out.append(_result("failed-check", text, d.file, check.line))

@@ -5,7 +5,7 @@ import shutil
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
 from ..rules import BY_NAME
 from .base import (
-    counterexample_lines, failure_phrase, needs_attention, plural, rows, rules_phrase, status_word, step_where,
+    assuming, counterexample_lines, failure_phrase, needs_attention, plural, rows, rules_phrase, status_word, step_where,
     summary_line, where,
 )
 from .written import is_matrix
@@ -173,7 +173,8 @@ def _checks(out, result):
 
 def _verdict(out, result):
     if result.verdict == VERIFIED:
-        out.add("  ", (result.verdict.upper(), STYLE[result.verdict]), ": ", summary_line(result))
+        out.add("  ", (result.verdict.upper(), STYLE[result.verdict]), (assuming(result), STYLE[UNPROVED]), ": ",
+                summary_line(result))
     else:
         out.add("  ", (result.verdict.upper(), STYLE.get(result.verdict, "bold red")), ": ", failure_phrase(result))
     out.add("")
@@ -184,7 +185,8 @@ def _short(out, result, verbosity):
     d = result.derivation
     if result.verdict == VERIFIED:
         if verbosity > QUIET:
-            out.add((d.name, "bold"), "  ", ("VERIFIED", STYLE[VERIFIED]), f"  {summary_line(result)}")
+            out.add((d.name, "bold"), "  ", ("VERIFIED", STYLE[VERIFIED]), (assuming(result), STYLE[UNPROVED]),
+                    f"  {summary_line(result)}")
         return
     _header(out, result)
     c = result.claim

@@ -2,7 +2,7 @@
 import re
 
 from ..model import PROVED, REFUTED
-from .base import rows, status_word
+from .base import assuming, code, rows, status_word
 from .latex import math, text
 from .written import ascii_tex, claim_tex, is_matrix, plain_names, step_tex
 
@@ -126,7 +126,7 @@ def document(report):
             if check.outcome.status != PROVED:
                 parts.append(r"\textbf{%s check (line %d): %s.} %s\par" % (
                     text(check.kind), check.line, text(check.outcome.status), text(plain_names(check.outcome.message))))
-        parts.append(r"\textbf{Verdict: %s.}" % text(result.verdict))
+        parts.append(r"\textbf{Verdict: %s.}" % text(result.verdict + assuming(result)))
     for exc in report.errors:
         parts.append(r"\textbf{Error:} \texttt{%s}\par" % text(str(exc)))
     parts.append(r"\end{document}")
@@ -144,7 +144,8 @@ def markdown(report):
             if body:
                 out.append(f"**{title}**\n\n$$\n\\begin{{aligned}}\n" + " \\\\\n".join(body)
                            + "\n\\end{aligned}\n$$\n")
-        out.append(f"**Verdict: {result.verdict}.**\n")
+        hyp = assuming(result, code)
+        out.append(f"**Verdict: {result.verdict}**{hyp}.\n" if hyp else f"**Verdict: {result.verdict}.**\n")
     for exc in report.errors:
         out.append(f"**Error:** `{exc}`\n")
     return "\n".join(out)
