@@ -208,6 +208,11 @@ def depends(expr, x, ctx, _seen=None):
         )
         if uses and d.body is not None and depends(d.body, x, ctx, _seen | {d.name}):
             return True
+    for node in expr.atoms(sympy.Function) if getattr(ctx, "functions", None) else ():
+        fn = ctx.function_of(node)  # sigma(u) := u x depends on x through its body, whatever u is
+        if fn is not None and fn.name not in _seen and depends(
+                fn.body.xreplace({p: sympy.Dummy() for p in fn.params}), x, ctx, _seen | {fn.name}):
+            return True
     return False
 
 

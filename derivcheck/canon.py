@@ -84,9 +84,11 @@ def nonnegative(expr, ctx=None, scope=None, _depth=0):
 
 def count(lo, hi, ctx=None, scope=None):
     """The number of k in lo..hi (Python's convention: 0 when hi < lo) as hi - lo + 1 when
-    hi >= lo - 1 follows from the declarations, else None (the count is not known in closed form)."""
+    hi >= lo - 1 follows from the declarations, 0 when hi < lo does, else None (not known in closed form)."""
     n = hi - lo + 1
-    return n if nonnegative(n, ctx, scope) else None
+    if nonnegative(n, ctx, scope):
+        return n
+    return Integer(0) if nonnegative(-n, ctx, scope) else None
 
 
 def _split_sum(body, limit, ctx=None, scope=None):
@@ -169,6 +171,8 @@ def normal(expr, ctx=None, scope=None):
         for k, lo, hi in reversed(expr.limits):  # limit p may use the indices of limits p+1.. (outer)
             scope[k] = (lo, hi)
             outer.insert(0, dict(scope))
+        if any(count(lo, hi, ctx, outer[pos + 1]) == 0 for pos, (_, lo, hi) in enumerate(expr.limits)):
+            return Integer(0)  # an empty range (for every value of the outer indices): the sum is 0
         body = normal(expr.function, ctx, scope)
         for pos, limit in enumerate(expr.limits):
             body = _split_sum(body, limit, ctx, outer[pos + 1])

@@ -1,5 +1,5 @@
 """chain_rule: D(F(u), x) = F'(u)·D(u, x); over an index, D(f, x) = Σ_n D(f, q_n)·D(q_n, x)."""
-from sympy import Function, Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
+from sympy import Dummy, Function, Heaviside, Indexed, IndexedBase, Max, Pow, Sum, Symbol
 
 from derivcheck.calculus import D, bound_symbols, depends, fresh_index, limits_scope, unfold_except, variable_base, within
 from derivcheck.rulebase import Rule, fill
@@ -84,6 +84,8 @@ def transform(node, env, scope):
     user = env.ctx.function_of(f) if isinstance(f, Function) and env.ctx.functions else None
     if user is not None and user.derivative is not None:  # sigma(u) defined in the file: sigma'(u) D(u, x)
         (u,) = f.args
+        if depends(user.body.xreplace({p: Dummy() for p in user.params}), x, env.ctx):
+            return node  # f(u) := u x: D(f(y), x) has a direct term too; the chain rule alone is not it
         return user.derivative.head(u) * D(u, x)
     outer = derivative(f)  # F(u) of the function table: F'(u) D(u, x)
     if outer is not None:

@@ -363,3 +363,31 @@ steps:
     assert _proves("x * z[i]".replace("x * ", ""), "0", "assumption", ctx)
     assert _proves("Sum(z[i], (i, 2, N))", "0", "assumption", ctx)
     assert not _proves("Sum(z[i], (i, 1, N))", "0", "assumption", ctx)
+
+
+def test_a_sum_over_a_range_known_to_be_empty_is_zero():
+    text = _sum_file("Sum(x, (k, 3, 1))", "0")
+    result, link = _link(text, "0")
+    assert link.status == PROVED, link.message
+    assert canon.equal(Sum(x * Z[k], (k, N + 1, N)), Integer(0))
+    assert not canon.equal(Sum(x, (k, 3, N)), Integer(0))  # empty only at N <= 2
+
+
+def test_the_chain_rule_through_a_function_of_your_own_needs_its_body_free_of_x():
+    text = """derivcheck: 1
+name: function-free-variable
+symbols:
+  x y: real
+define:
+  f(u): u * x
+  g(u): u**2
+claim: D(f(y), x) == y
+steps:
+  - D(f(y), x)
+"""
+    (deriv,) = load_text(text, "ff.deriv.yaml")
+    ctx = deriv.ctx
+    rules = [BY_NAME[r] for r in ("chain_rule", "constant_rule", "algebra")]
+    from derivcheck.build import value
+    assert not proves(value(ctx, "D(f(y), x)")[0], value(ctx, "0")[0], rules, Env(ctx))
+    assert proves(value(ctx, "D(g(y), x)")[0], value(ctx, "0")[0], rules, Env(ctx))
