@@ -6,7 +6,7 @@ import sympy
 from . import build
 from . import matrices as mx
 from .calculus import D, free_indices
-from .errors import DerivError
+from .errors import DerivError, DerivErrors
 from .model import Case, Cases, Derivation, Step
 from .symbols import FUNCTIONS, Context, Definition, UserFunction, declare
 
@@ -37,6 +37,7 @@ class Elaborator:
         self.ctx = Context()
         self.claim_shape = ()
         self.counter = 0
+        self.errors = []  # steps that could not be read (the others still are)
 
     # -- the only writes to the symbol table ---------------------------------
     def _declare_index(self, name, symbol, size):
@@ -175,7 +176,15 @@ class Elaborator:
 
     # -- the chain -------------------------------------------------------------
     def steps(self, entries):
-        return [self._cases(e) if hasattr(e, "cases") else self._step(e) for e in entries]
+        """The chain's entries; a step that cannot be read is recorded in self.errors and the rest are read
+        (every error of a file in one run)."""
+        out = []
+        for e in entries:
+            try:
+                out.append(self._cases(e) if hasattr(e, "cases") else self._step(e))
+            except DerivError as exc:
+                self.errors.append(exc)
+        return out
 
     def _step(self, raw):
         tex = raw.syntax == "tex"
@@ -255,11 +264,15 @@ def elaborate(raw):
         el.claim_shape = shape
         el._check_parameters(rel[1] + rel[2], claim.at)
         chain = el.steps(raw.chain)
+        if el.errors:
+            raise DerivErrors(el.errors)
         lhs, rhs, text, line, tex = rel[1], rel[2], claim.text, claim.at.line, claim.syntax == "tex"
     else:  # a document: the claim is the chain's first expression = its last (§7)
         first = raw.chain[0]
         el.claim_shape = el.value(first.at, first.text, (), first.syntax == "tex")[1]
         chain = el.steps(raw.chain)
+        if el.errors:
+            raise DerivErrors(el.errors)
         lhs, rhs = chain[0].expr, _end_value(chain)
         text = f"{first.text} = {_end_text(chain, first.text)}"
         line, tex = first.at.line, first.syntax == "tex"

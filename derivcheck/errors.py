@@ -28,3 +28,12 @@ class DerivError(Exception):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+class DerivErrors(DerivError):
+    """Every error found in one file, reported together; it reads as its first."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.message, first.file, first.line, first.column)
+        self.errors = list(errors)

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from .elaborate import elaborate
-from .errors import DerivError
+from .errors import DerivError, DerivErrors
 from .source import MAX_FILE_BYTES, read_bytes  # noqa: F401 - MAX_FILE_BYTES is part of this module's API
 from .source.yaml_reader import read_text as read_yaml
 
@@ -19,7 +19,15 @@ def load_file(path):
 
 def load_text(text, name="<text>"):
     """All derivations of a YAML text."""
-    return [elaborate(raw) for raw in read_yaml(text, name)]
+    derivations, errors = [], []
+    for raw in read_yaml(text, name):
+        try:
+            derivations.append(elaborate(raw))
+        except DerivError as exc:  # the next derivation is still read: every error of the file in one run
+            errors += getattr(exc, "errors", None) or [exc]
+    if errors:
+        raise DerivErrors(errors)
+    return derivations
 
 
 def load_document(path):

@@ -41,7 +41,7 @@ def _load(path, report):
             return derivations
         derivations = load_file(path)
     except DerivError as exc:
-        report.errors.append(exc)
+        report.errors.extend(getattr(exc, "errors", None) or [exc])  # every error of the file
         return []
     if path.parent == builtins.HERE:
         for d in derivations:

@@ -57,3 +57,22 @@ def test_teaching_keeps_the_message_and_never_fails(message):
     exc = teach(DerivError(message, file="f", line=1))
     assert exc.message.startswith(message) or "(YAML says: " in exc.message
     assert teach(exc).message == exc.message  # a hint is added once
+
+
+def test_every_unreadable_step_of_a_file_is_reported_in_one_run(tmp_path):
+    import json
+
+    text = variant("  - D(p[i], z[j])", "  - D(p[i], z_j)")
+    text = variant("(exp(z[i]) * delta(i, j) * Sum", "(e**z[i] * delta(i, j) * Sum", text)
+    second = variant("name: softmax-jacobian", "name: second").replace("by: definition\n    expr: D(exp(z[i])",
+                                                                      "by: definition\n    expr: D(ex(z[i])")
+    body = "derivations:\n" + "\n".join("  - " + t.replace("\n", "\n    ").rstrip() for t in (text, second)) + "\n"
+    path = tmp_path / "two.deriv.yaml"
+    path.write_text(body)
+    out = CliRunner().invoke(main, ["verify", "--format", "json", str(path)])
+    assert out.exit_code == 2
+    errors = json.loads(out.stdout)["errors"]
+    messages = [e["message"] for e in errors]
+    assert any("z_j" in m for m in messages) and any("undeclared name 'e'" in m for m in messages)
+    assert any("unknown function 'ex'" in m for m in messages)  # the second derivation is read too
+    assert len({e["line"] for e in errors}) == 3
