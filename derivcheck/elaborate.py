@@ -191,7 +191,8 @@ class Elaborator:
         expr, shape = self.value(raw.at, raw.text, (), tex)
         self._check_shape(expr, shape, raw.at)
         self._check_parameters(expr, raw.at)
-        step = Step(self.counter, raw.at.line, raw.text, expr, raw.by, raw.note,
+        text = " ".join(raw.text.split()) if raw.at.offsets else raw.text  # a document's layout blanks
+        step = Step(self.counter, raw.at.line, text, expr, raw.by, raw.note,
                     raw.by_at.line if raw.by_at else None, tex,
                     column=raw.at.column + 1 if raw.at.column is not None else None)
         self.counter += 1
@@ -274,7 +275,7 @@ def elaborate(raw):
         if el.errors:
             raise DerivErrors(el.errors)
         lhs, rhs = chain[0].expr, _end_value(chain)
-        text = f"{first.text} = {_end_text(chain, first.text)}"
+        text = f"{chain[0].text} = {_end_text(chain, chain[0].text)}"
         line, tex = first.at.line, first.syntax == "tex"
     ctx.freeze()
     return Derivation(name=raw.name, ctx=ctx, claim_lhs=lhs, claim_rhs=rhs, claim_text=text, claim_line=line,
