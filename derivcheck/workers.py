@@ -65,7 +65,7 @@ def _child(fd, deriv, options, preset):
             # only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest
             _send(fd, ("result", None, (result.verdict, result.claim.to_dict(),
                                         [(sr.step.index, sr.outcome.to_dict()) for sr in result.steps],
-                                        [(c.kind, c.line, c.outcome.to_dict()) for c in result.checks], result.strict,
+                                        [(c.kind, c.line, c.outcome.to_dict(), c.text) for c in result.checks], result.strict,
                                         result.seconds)))
         except MemoryError:
             _send(fd, ("died", None, "ran out of memory"))
@@ -83,7 +83,7 @@ def _rebuild(deriv, payload):
     steps = {s.index: s for s in deriv.steps()}
     result = DerivationResult(deriv, verdict, Outcome.from_dict(claim),
                               [StepResult(steps[i], Outcome.from_dict(o)) for i, o in outcomes],
-                              [Check(kind, line, Outcome.from_dict(o)) for kind, line, o in checks], strict)
+                              [Check(kind, line, Outcome.from_dict(o), text) for kind, line, o, text in checks], strict)
     result.failure = first_failure(result)
     result.seconds = seconds
     return result

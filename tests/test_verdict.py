@@ -176,3 +176,16 @@ def test_the_report_schema_describes_hypotheses(hypothesis_report):
     data["results"][0]["hypotheses"][0]["line"] = "seven"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_hypotheses_keep_their_text_through_a_worker(tmp_path):
+    from derivcheck.runner import run
+
+    text, _ = check(DOUBLE)
+    path = tmp_path / "hyp.deriv.yaml"
+    path.write_text(ASSUME.replace("ASSUMPTION", DOUBLE).replace("CLAIM", "t * cos(2 * x) == t * (2 * cos(x)**2 - 1)")
+                    .replace("START", "t * cos(2 * x)").replace("END", "t * (2 * cos(x)**2 - 1)"))
+    (result,) = run([str(path)], timeout=30).results  # a forked worker sends the outcomes back
+    assert result.verdict == VERIFIED
+    assert [h.text for h in hypotheses(result)] == [DOUBLE]
+    assert DOUBLE in _render("text", Report([result]))

@@ -122,7 +122,7 @@ def summary_line(result):
 def assuming(result, quote=str):
     """' assuming a == b (line 7); c == d (line 9)' when a verified result rests on hypotheses, else ''."""
     found = hypotheses(result) if result.verdict == VERIFIED else []
-    return " assuming " + "; ".join(f"{quote(h.text)} (line {h.line})" for h in found) if found else ""
+    return " assuming " + "; ".join(f"{quote(h.text or 'the assume entry')} (line {h.line})" for h in found) if found else ""
 
 
 def code(text):
