@@ -29,39 +29,54 @@ def _sum_depth(expr):
     return max((_sum_depth(a) for a in expr.args), default=0)
 
 
+_MEMO_LIMIT = 4096  # entries kept in each memo below before it is emptied (bounded memory)
+_bound_memo = {}
+
+
 def canonical_bound(expr):
     """expr with every Sum's bound index renamed _b<d>, d the number of sums nested inside.
 
     Sum(y[k], (k,1,N)) and Sum(y[n], (n,1,N)) then compare equal; so do Σ_n Σ_k and Σ_k Σ_n
     over independent ranges (the smallest form over the orders of the limits is kept).
+    A pure function of expr (the Dummies it makes never survive): memoised.
     """
     if not expr.has(Sum):
         return expr
+    found = _bound_memo.get(expr)
+    if found is None:
+        if len(_bound_memo) >= _MEMO_LIMIT:
+            _bound_memo.clear()
+        found = _bound_memo[expr] = _canonical_bound(expr)
+    return found
+
+
+def _canonical_bound(expr):
     if isinstance(expr, Sum):
         body = canonical_bound(expr.function)
         limits = list(expr.limits)
         bound = {lim[0] for lim in limits}
         independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
         orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
-        return min((_rename(body, list(order)) for order in orders), key=default_sort_key)
+        depth = _sum_depth(body)
+        return min((_rename(body, list(order), depth) for order in orders), key=default_sort_key)
     return expr.func(*[canonical_bound(a) for a in expr.args])
 
 
-def _rename(body, limits):
-    """Sum(body, *limits) with limits[0] innermost, bound indices renamed by depth.
+def _rename(body, limits, depth):
+    """Sum(body, *limits) with limits[0] innermost, bound indices renamed by depth (depth: the
+    sums nested in body): limits[pos] gets _b<depth + len(limits) - 1 - pos>.
 
-    Every bound index first goes to a unique temporary, so no new name meets an old one.
+    One simultaneous xreplace: no new name meets an old one (the new names are deeper than any
+    sum inside body, and the replacement is simultaneous, so a swap of names is safe).
     """
-    temps = [Dummy(integer=True) for _ in limits]
-    body = body.xreplace({lim[0]: t for lim, t in zip(limits, temps)})
-    limits = [(t, lo, hi) for t, (_, lo, hi) in zip(temps, limits)]
-    for pos in range(len(limits) - 1, -1, -1):
-        k, lo, hi = limits[pos]
-        new = _bound_name(_sum_depth(body) + len(limits) - 1 - pos)
-        if new != k:
-            body = body.xreplace({k: new})
-        limits[pos] = (new, lo, hi)
-    return Sum(body, *limits)
+    last = len(limits) - 1
+    names = [_bound_name(depth + last - pos) for pos in range(len(limits))]
+    body = body.xreplace({lim[0]: new for lim, new in zip(limits, names)})
+    renamed = []
+    for pos, (_, lo, hi) in enumerate(limits):  # a limit's ends may use the indices of the limits outside it
+        outer = {limits[q][0]: names[q] for q in range(pos + 1, len(limits))}
+        renamed.append((names[pos], lo.xreplace(outer), hi.xreplace(outer)))
+    return Sum(body, *renamed)
 
 
 def nonnegative(expr, ctx=None, scope=None, _depth=0):
