@@ -25,14 +25,14 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 
 # Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
 KNOWN = {
+    "blind-cancellation-exp300": "blinding-cancellation: a false assume under the rounding-error magnitude of (e^300 + x)^2 - e^600 (e^40 is caught) — num",
+    "blind-cancellation-int30": "blinding-cancellation: a false assume under the rounding-error magnitude of (10^30 + x)^2 - 10^60 — num",
     "function-free-variable": "user-functions: chain_rule through f(u) := u x ignores the body's own dependence on x (engine fault) — rules (chain_rule, d7041e8)",
     "true-overflow": "bad-refutation (true unproved): every float sample overflows, so the true link has no evaluable sample — num (raised precision)",
-    "lemma-definition-parameter-range": "lemma-compatibility: a definition's parameter index (l) compared by name, not by range — rules (lemmas.incompatibility)",
     "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
     "true-cases-two-sizes": "cases-branch-evidence (true unproved): the branch N == M gets no sample, two sizes are never equal — num (size_rounds)",
     "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
     "assume-small-region-strict": "assumption-as-hypothesis: an assume the rules cannot prove passes --strict — cases",
-    "blind-cancellation-assumption": "blinding-cancellation: a false assume hidden by the rounding-error magnitude of (e^40 + x)^2 - e^80 — num",
     "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
 }
 

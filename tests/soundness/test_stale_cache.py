@@ -53,8 +53,7 @@ steps:
 
 # (text, edit making it false): each field a link's outcome depends on
 EDITS = [
-    pytest.param(MLP, ("L: loss(Z2)", "L: loss(W2)"), id="loss", marks=pytest.mark.xfail(
-        strict=False, reason="stale-cache: the cache key leaves out the losses — cache")),
+    pytest.param(MLP, ("L: loss(Z2)", "L: loss(W2)"), id="loss"),
     pytest.param(MLP, ("Z2: A1 @ W2 + b2", "Z2: 2 * (A1 @ W2) + b2"), id="definition-upstream"),
     pytest.param(SCALAR, ("f: x**3", "f: x**4"), id="definition"),
     pytest.param(SCALAR, ("y: onehot N", "y: vector N"), id="kind"),
