@@ -241,6 +241,9 @@ def parse_tex(text, ctx, allow=()):
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
         what = "end of expression" if token is None or token.type == "$END" else repr(str(token))
+        if what == "','":
+            raise DerivError("a comma is read in a function's arguments and a subscript list; a sum over two "
+                             "indices is \\sum_i \\sum_j", column=getattr(exc, "column", None)) from None
         if what in ("'^'", "'_'"):
             kind = "superscript" if what == "'^'" else "subscript"
             raise DerivError(f"a double {kind} is read two ways: write braces, x^{{a^b}} or {{x^a}}^b",
