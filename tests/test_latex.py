@@ -359,7 +359,7 @@ def test_a_declared_sigma_stays_a_product():
     (r"\exp^2", "needs an argument", 1),
     (r"\csc y", "csc is not supported yet", 1),
     (r"a + |y", "unmatched |", 5),
-    (r"\sum_{i,j} x_i", "\\sum_i \\sum_j", 7),
+    (r"\sum_{i,j} x_i", "\\sum_i \\sum_j", 8),
 ])
 def test_ambiguous_latex_is_refused_at_its_column(tex, message, column):
     with pytest.raises(DerivError) as info:
