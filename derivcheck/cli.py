@@ -63,14 +63,14 @@ def _targets(targets, settings):
     return kept + [e.file for e in errors]
 
 
-def _run(targets, settings, cache):
+def _run(targets, settings, cache, shard=None):
     from .report.progress import Progress
     from .runner import run
 
     progress = Progress()
     try:
         return run(targets, strict=settings["strict"], seed=settings["seed"], timeout=settings["timeout"],
-                   jobs=settings["jobs"], cache=cache, progress=progress)
+                   jobs=settings["jobs"], cache=cache, progress=progress, shard=shard)
     finally:
         progress.close()
 
@@ -124,7 +124,8 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Derivations verified in parallel processes (default 1).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of checked links.")
-def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, jobs, no_cache):
+@click.option("--shard", metavar="K/N", help="Verify only part K of N (a CI matrix); citations stay together.")
+def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, jobs, no_cache, shard):
     """Verify TARGETS: built-in names, *.deriv.yaml files or folders of them (default: `paths` of
     [tool.derivcheck] in pyproject.toml)."""
     from . import filecache
@@ -133,15 +134,23 @@ def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, j
     if quiet and verbose:
         _fail("choose one of --quiet and --verbose")
     settings = _settings(dict(format=fmt, color=color, strict=strict, seed=seed, timeout=timeout, jobs=jobs))
+    if shard is not None:
+        from .errors import DerivError
+        from .shard import parse
+
+        try:
+            shard = parse(shard)
+        except DerivError as exc:
+            _fail(exc.message)
     run_key = None if no_cache or output else filecache.key(list(targets) or settings["paths"],
-                                                           dict(settings, quiet=quiet, verbose=verbose))
+                                                           dict(settings, quiet=quiet, verbose=verbose, shard=shard))
     remembered = filecache.get(run_key)  # a verified run of these very bytes: no SymPy needed
     if remembered:
         sys.stdout.write(remembered[0])
         sys.exit(remembered[1])
     from .report.text import NORMAL, QUIET, VERBOSE
 
-    report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache())
+    report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache(), shard)
     _print_errors(report)
     verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL
     shown = filecache.Tee(sys.stdout)

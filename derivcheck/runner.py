@@ -121,17 +121,23 @@ def _failed(deriv, reason):
     return result
 
 
-def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None):
+def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None, shard=None):
     """Load and verify every target: a Report with results and unreadable inputs.
 
-    timeout > 0 (seconds per link) or jobs > 1 runs each derivation in a forked worker (see
-    workers.py); cache is a LinkCache (or None) that remembers link outcomes across runs;
-    progress(done, total, name), if given, hears each derivation finish.
+    timeout > 0 (seconds per link of CPU time) or jobs > 1 runs each derivation in a forked
+    worker (see workers.py); cache is a LinkCache (or None) that remembers link outcomes across
+    runs; progress(done, total, name), if given, hears each derivation finish; shard (k, n)
+    verifies only the k-th of n deterministic parts (see shard.py).
     """
     report = Report(strict=strict)
     paths, report.errors = resolve(targets)
     derivations = [d for path in paths for d in _load(path, report)]
     order = plan(derivations, report)
+    if shard is not None:
+        from . import shard as sharding
+
+        order = sharding.select(order, lambda d: [n for n, _ in citations(d, lambda r: lookup(r) is not None)], shard)
+        report.errors = [e for e in report.errors if sharding.owns(shard, e.file)]
     results, position = {}, {id(d): n for n, d in enumerate(derivations)}
     shown = {id(d) for d, visible in order if visible}
     by_key = {id(d): d for d, _ in order}
