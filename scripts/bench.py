@@ -1,11 +1,12 @@
-"""Benchmark: `derivcheck verify NAME` against `python -c "import sympy"`, and time per link.
+"""Benchmark: every speed figure of derivcheck as a ratio to `python -c "import sympy"`.
 
-    python scripts/bench.py [--runs 7] [NAME ...]
+    python scripts/bench.py [--runs 5] [--files 100] [--markdown]
 
-For `softmax` and for every built-in together: runs the two commands alternately (so both see
-the same machine load), reports each median wall time and the median of the per-pair ratios;
-then times every link of each built-in in-process (warm) and reports the median time per link.
-Last, files per second on --files generated derivation files: cold, cached, and with -j 2.
+One alternated run: each round runs `python -c "import sympy"`, then each figure's command,
+so every ratio pairs two runs that saw the same machine load. Reports per figure the median
+wall time, the median of the per-round ratios and their spread (min..max), the goal of
+issue 14, files per second where a figure verifies many files, and the median time per link
+(in-process, warm). --markdown prints the table README's Benchmark section is made of.
 """
 import argparse
 import os
@@ -16,29 +17,69 @@ import tempfile
 import time
 from pathlib import Path
 
-GOAL_RATIO = 1.5
+DERIVCHECK = [sys.executable, "-m", "derivcheck", "verify", "--format", "json"]
+BASELINE = [sys.executable, "-c", "import sympy"]
 
 
-def wall(cmd):
+def wall(cmd, env=None):
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
     return time.perf_counter() - start
 
 
-def startup(names, runs):
-    exe = [sys.executable, "-m", "derivcheck", "verify", "--no-cache", *names]  # the full proof, every run
-    base = [sys.executable, "-c", "import sympy"]
-    wall(exe), wall(base)  # warm the file cache and .pyc files
-    ours, theirs = [], []
+def generate(folder, count):
+    """count derivation files: the softmax Jacobian over renamed symbols, every tenth one wrong."""
+    from derivcheck import builtins
+
+    base = builtins.find("softmax").read_text().replace("aliases: [softmax]\n", "")
+    for n in range(count):
+        text = base.replace("name: softmax-jacobian", f"name: generated-{n:03d}")
+        text = text.replace("z[", f"v{n}[").replace("  z: vector N", f"  v{n}: vector N")
+        if n % 10 == 9:
+            text = text.replace("- exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["),
+                                "+ exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["))
+        (Path(folder) / f"g{n:03d}.deriv.yaml").write_text(text)
+
+
+def figures(folder, files, cache):
+    """(name, command, environment, files verified, goal) of every figure."""
+    warm = dict(os.environ, DERIVCHECK_CACHE=cache)
+    cold = dict(os.environ, DERIVCHECK_CACHE=tempfile.mkdtemp())
+    out = [
+        ("verify softmax --no-cache", DERIVCHECK + ["softmax", "--no-cache"], cold, 1, "ratio <= 1.2"),
+        ("verify softmax, warm cache", DERIVCHECK + ["softmax"], warm, 1, "ratio <= 0.25"),
+        ("verify mlp-backprop --no-cache", DERIVCHECK + ["mlp-backprop", "--no-cache"], cold, 1, "ratio <= 1.5"),
+    ]
+    if files:
+        out += [
+            (f"{files} files cold -j 1", DERIVCHECK + [folder, "--no-cache"], cold, files, ">= 25 files/s"),
+            (f"{files} files cold -j 2", DERIVCHECK + [folder, "--no-cache", "-j", "2"], cold, files,
+             "faster than -j 1"),
+            (f"{files} files cached", DERIVCHECK + [folder], warm, files, ">= 100 files/s"),
+        ]
+    return out
+
+
+def alternated(items, runs):
+    """{name: (seconds, ratios)}: each round runs the baseline, then each figure."""
+    for _, cmd, env, _, _ in items:  # warm the file cache, .pyc files and the derivcheck caches
+        wall(cmd, env)
+    wall(BASELINE)
+    seconds = {name: [] for name, *_ in items}
+    ratios = {name: [] for name, *_ in items}
+    base = []
     for _ in range(runs):
-        ours.append(wall(exe))
-        theirs.append(wall(base))
-    ratios = [a / b for a, b in zip(ours, theirs)]
-    return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
+        for name, cmd, env, _, _ in items:
+            b = wall(BASELINE)
+            t = wall(cmd, env)
+            base.append(b)
+            seconds[name].append(t)
+            ratios[name].append(t / b)
+    return seconds, ratios, base
 
 
-def per_link(names, runs):
-    """Median seconds per link (proof + numeric check), timed in-process with warm caches."""
+def per_link(names):
+    """Median seconds per link check (proof and numeric evidence), in-process, warm."""
     from derivcheck import engine
     from derivcheck.runner import run
 
@@ -52,68 +93,47 @@ def per_link(names, runs):
         finally:
             times.append(time.perf_counter() - start)
 
+    run(names)  # warm
     engine._Replay.link = timed
-    for _ in range(runs):
+    try:
         run(names)
-    engine._Replay.link = original
-    return statistics.median(times), len(times) // runs
-
-
-def generate(folder, count):
-    """count derivation files: the softmax Jacobian over renamed symbols, every tenth one wrong."""
-    from derivcheck import builtins
-
-    base = builtins.find("softmax").read_text().replace("aliases: [softmax]\n", "")
-    for n in range(count):
-        text = base.replace("name: softmax-jacobian", f"name: generated-{n:03d}")
-        text = text.replace("z[", f"v{n}[").replace("  z: vector N", f"  v{n}: vector N")
-        if n % 10 == 9:
-            text = text.replace("- exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["), "+ exp(z[i]) * exp(z[i])) /".replace("z[", f"v{n}["))
-        (Path(folder) / f"g{n:03d}.deriv.yaml").write_text(text)
-
-
-def files_per_second(count):
-    """Files per second on count generated files: cold, cached (second run), and -j 2."""
-    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
-        generate(folder, count)
-        exe = [sys.executable, "-m", "derivcheck", "verify", folder, "--format", "json"]
-        env = dict(os.environ, DERIVCHECK_CACHE=cache)
-
-        def timed(*extra):
-            start = time.perf_counter()
-            subprocess.run(exe + list(extra), stdout=subprocess.DEVNULL, env=env, check=False)
-            return count / (time.perf_counter() - start)
-
-        cold = timed("--no-cache")
-        timed()  # fills the cache
-        cached = timed()
-        parallel = timed("--no-cache", "-j", "2")
-    return cold, cached, parallel
+    finally:
+        engine._Replay.link = original
+    return statistics.median(times), max(times), len(times)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*")
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--files", type=int, default=100, help="generated files for the files/second figures")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--files", type=int, default=100, help="generated files for the files/second figures (0: none)")
+    parser.add_argument("--markdown", action="store_true", help="print README's table")
     args = parser.parse_args()
-    from derivcheck import builtins
-
-    every = list(dict.fromkeys(path.name for _, _, _, path in builtins.catalogue()))
-    every = [next(n for n, _, _, p in builtins.catalogue() if p.name == f) for f in every]  # one name per file
-    groups = [args.names] if args.names else [["softmax"], every]
-    print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    for names in groups:
-        ours, theirs, ratio = startup(names, args.runs)
-        link, n_links = per_link(names, max(1, args.runs // 2))
-        print(f"derivcheck verify {' '.join(names)}")
-        print(f"  median {ours:.3f} s; python -c 'import sympy' median {theirs:.3f} s ({args.runs} runs each, alternated)")
-        print(f"  median ratio: {ratio:.2f} (goal <= {GOAL_RATIO})")
-        print(f"  median time per link: {link * 1000:.1f} ms ({n_links} link checks per run, warm, in-process)")
-    if args.files:
-        cold, cached, parallel = files_per_second(args.files)
-        print(f"{args.files} generated files (the softmax Jacobian, 12 links each, every tenth wrong):")
-        print(f"  cold {cold:.1f} files/s; cached {cached:.1f} files/s; cold with -j 2 {parallel:.1f} files/s")
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
+        if args.files:
+            generate(folder, args.files)
+        items = figures(folder, args.files, cache)
+        seconds, ratios, base = alternated(items, args.runs)
+    rows = []
+    for name, _, _, count, goal in items:
+        med = statistics.median(seconds[name])
+        rate = f"{count / med:.1f} files/s" if count > 1 else ""
+        rows.append((name, med, statistics.median(ratios[name]), min(ratios[name]), max(ratios[name]), rate, goal))
+    links = {n: per_link([n]) for n in ("softmax", "mlp-backprop")}
+    print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.runs} alternated rounds; "
+          f"python -c 'import sympy' median {statistics.median(base):.3f} s "
+          f"(spread {min(base):.3f}..{max(base):.3f})")
+    if args.markdown:
+        print("\n| figure | median | ratio to `import sympy` (spread) | files/s | goal |")
+        print("|---|---:|---:|---:|---|")
+        for name, med, ratio, lo, hi, rate, goal in rows:
+            print(f"| `{name}` | {med:.3f} s | **{ratio:.2f}** ({lo:.2f}..{hi:.2f}) | {rate} | {goal} |")
+        print()
+    else:
+        for name, med, ratio, lo, hi, rate, goal in rows:
+            print(f"{name:<34} median {med:7.3f} s  ratio {ratio:5.2f} ({lo:.2f}..{hi:.2f})  {rate:>14}  goal {goal}")
+    for name, (median, worst, count) in links.items():
+        print(f"time per link, {name}: median {median * 1000:.1f} ms, slowest {worst * 1000:.0f} ms "
+              f"({count} link checks, in-process, warm)")
     return 0
 
 
