@@ -2,6 +2,7 @@
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -33,6 +34,7 @@ def key(targets, options):
     try:
         parts = {"code": code_digest(), "options": options, "cwd": os.getcwd(),
                  "env": {k: os.environ.get(k) for k in ENVIRONMENT}, "tty": sys.stdout.isatty(),
+                 "width": shutil.get_terminal_size().columns if sys.stdout.isatty() else None,
                  "inputs": [(t, _files(t)) for t in targets]}
         text = json.dumps(parts, sort_keys=True, default=str)
     except (OSError, ValueError, TypeError):
