@@ -177,9 +177,27 @@ def normal(expr, ctx=None, scope=None):
 
     ctx (the declarations) and scope (the ranges of enclosing sums' indices) decide which
     counts hi - lo + 1 are known to be >= 0; without them only SymPy's assumptions are used.
+    A pure function of (expr, ctx, scope): memoised, per ctx object (the declarations do not
+    change while a derivation is replayed; the entry holds ctx, so its id is not reused).
     """
     if not expr.args:
         return expr
+    sizes = (len(ctx.ranges), len(ctx.arrays)) if ctx is not None else None  # a declaration added later: a new key
+    key = (id(ctx), sizes, expr, frozenset(scope.items()) if scope else None)
+    found = _normal_memo.get(key)
+    if found is not None and found[0] is ctx:
+        return found[1]
+    if len(_normal_memo) >= _MEMO_LIMIT:
+        _normal_memo.clear()
+    out = _normal(expr, ctx, scope)
+    _normal_memo[key] = (ctx, out)
+    return out
+
+
+_normal_memo = {}
+
+
+def _normal(expr, ctx, scope):
     if isinstance(expr, Sum):  # Sum(f, L1, L2) is Σ_L2 Σ_L1 f: split from the innermost limit out
         scope = dict(scope or {})
         outer = [dict(scope)]

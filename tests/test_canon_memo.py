@@ -1,5 +1,5 @@
 """canonical_bound: memoised, renaming in one pass, and never freeing a bound index."""
-from sympy import IndexedBase, Sum, Symbol, symbols
+from sympy import IndexedBase, Integer, Sum, Symbol, symbols
 
 from derivcheck import canon
 from derivcheck.canon import canonical_bound, equal
@@ -42,3 +42,21 @@ def test_memo_returns_the_same_form():
     assert canonical_bound(expr) is first
     canon._bound_memo.clear()
     assert canonical_bound(expr) == first
+
+
+def test_normal_memo_sees_declarations_added_later():
+    """normal depends on the declared ranges: a range declared after a first call is used."""
+    from derivcheck.symbols import Context, declare
+
+    ctx = Context()
+    declare(ctx, "N", "size", None)
+    size = ctx.sizes["N"]
+    i = Symbol("i", integer=True)
+    expr = Sum(Integer(1), (k, i, size))  # i..N counts N - i + 1 only when i <= N + 1 is known
+    before = canon.normal(expr, ctx)
+    assert canon.normal(expr, ctx) is before
+    declare(ctx, "i", "index N", None)
+    i = ctx.indices["i"]
+    after = canon.normal(Sum(Integer(1), (k, i, size)), ctx)
+    assert not after.has(Sum)
+    assert before.has(Sum)
