@@ -27,12 +27,10 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 KNOWN = {
     "blind-cancellation-exp300": "blinding-cancellation: a false assume under the rounding-error magnitude of (e^300 + x)^2 - e^600 (e^40 is caught) — num",
     "blind-cancellation-int30": "blinding-cancellation: a false assume under the rounding-error magnitude of (10^30 + x)^2 - 10^60 — num",
-    "function-free-variable": "user-functions: chain_rule through f(u) := u x ignores the body's own dependence on x (engine fault) — rules (chain_rule, d7041e8)",
     "true-overflow": "bad-refutation (true unproved): every float sample overflows, so the true link has no evaluable sample — num (raised precision)",
     "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
     "true-cases-two-sizes": "cases-branch-evidence (true unproved): the branch N == M gets no sample, two sizes are never equal — num (size_rounds)",
     "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
-    "true-empty-range": "karr-empty-sum (true unproved): an empty range is not 0 in the normal form — rules (canon)",
 }
 
 
