@@ -4,7 +4,7 @@ import itertools
 from sympy import (Add, Dummy, Heaviside, Indexed, Integer, KroneckerDelta, Max, Mul, Pow, Product, Sum, Symbol, cos,
                    cosh, default_sort_key, diff, exp, expand, fraction, log, sec, sech, sin, sinh, tan, tanh, together)
 
-from .calculus import D
+from .calculus import D, bound_symbols
 
 def _expand(expr):
     """expand, keeping exp(Σ...) an exponential (SymPy would make it a Product)."""
@@ -66,11 +66,17 @@ def _rename(body, limits, depth):
     """Sum(body, *limits) with limits[0] innermost, bound indices renamed by depth (depth: the
     sums nested in body): limits[pos] gets _b<depth + len(limits) - 1 - pos>.
 
-    One simultaneous xreplace: no new name meets an old one (the new names are deeper than any
-    sum inside body, and the replacement is simultaneous, so a swap of names is safe).
+    One simultaneous xreplace: no new name meets an old one. The names are deeper than any sum
+    inside body; and when one of them is already in the body (free there, bound by an enclosing sum
+    named before, as when a normal form is normalised again), all are shifted past it, so renaming
+    never captures.
     """
     last = len(limits) - 1
-    names = [_bound_name(depth + last - pos) for pos in range(len(limits))]
+    taken = (body.free_symbols | bound_symbols(body)) - {lim[0] for lim in limits}
+    shift = 0
+    while any(_bound_name(depth + shift + q) in taken for q in range(last + 1)):
+        shift += 1
+    names = [_bound_name(depth + shift + last - pos) for pos in range(len(limits))]
     body = body.xreplace({lim[0]: new for lim, new in zip(limits, names)})
     renamed = []
     for pos, (_, lo, hi) in enumerate(limits):  # a limit's ends may use the indices of the limits outside it

@@ -144,3 +144,22 @@ def test_emitted_modules_compute_inverses_and_determinants(name):
     from derivcheck import numeric
 
     assert numeric("tests/data/matrix_vector/inverse.deriv.yaml", name=name).spot_check()
+
+
+def test_renormalising_a_normal_form_captures_no_index():
+    """canonical_bound never renames a bound index to a name free in the body: Σ B_j C_k X_jk stays
+    apart from Σ B_j C_k X_kj after its normal form is normalised again (as the engine's second
+    attempt does); before, both became Σ B C X[_b1, _b1]."""
+    import sympy as sp
+
+    from derivcheck import canon
+
+    n = sp.Symbol("N", integer=True, positive=True)
+    x, b, c = (sp.IndexedBase(name) for name in "XBC")
+    j, k = sp.symbols("j k", integer=True)
+    one = canon.normal(sp.Sum(b[j] * c[k] * x[j, k], (k, 1, n), (j, 1, n)))
+    other = canon.normal(sp.Sum(b[j] * c[k] * x[k, j], (k, 1, n), (j, 1, n)))
+    assert canon.normal(one) == one and canon.normal(other) == other
+    assert not canon.equal(one, other)
+    dependent = canon.canonical_bound(sp.Sum(x[j, k], (j, 1, k), (k, 1, n)))
+    assert dependent.limits[0][2] == dependent.limits[1][0]  # the inner range still ends at the outer index

@@ -99,7 +99,7 @@ ROWS = [
      (lambda v: np.trace(v["B"].T @ v["X"].T @ v["C"] @ v["X"] @ v["B"]),
       lambda v: v["C"].T @ v["X"] @ v["B"] @ v["B"].T + v["C"] @ v["X"] @ v["B"] @ v["B"].T)),
     ("ck-116-trxtbxc", "X: matrix N M\nB: matrix N N\nC: matrix M M", "", "trace(X.T @ B @ X @ C)", "X",
-     "B @ X @ C + B.T @ X @ C.T", "sum_rule, product_rule",
+     "B @ X @ C + B.T @ X @ C.T", "sum_rule, product_rule, delta_sift",
      (lambda v: np.trace(v["X"].T @ v["B"] @ v["X"] @ v["C"]),
       lambda v: v["B"] @ v["X"] @ v["C"] + v["B"].T @ v["X"] @ v["C"].T)),
     ("ck-117-traxbxtc", "X: matrix N M\nA C: matrix N N\nB: matrix M M", "", "trace(A @ X @ B @ X.T @ C)", "X",
