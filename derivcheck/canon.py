@@ -58,21 +58,21 @@ def _canonical_bound(expr):
         independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
         orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
         depth = _sum_depth(body)
-        return min((_rename(body, list(order), depth) for order in orders), key=default_sort_key)
+        taken = (body.free_symbols | bound_symbols(body)) - bound  # the same for every order: computed once
+        return min((_rename(body, list(order), depth, taken) for order in orders), key=default_sort_key)
     return expr.func(*[canonical_bound(a) for a in expr.args])
 
 
-def _rename(body, limits, depth):
+def _rename(body, limits, depth, taken):
     """Sum(body, *limits) with limits[0] innermost, bound indices renamed by depth (depth: the
     sums nested in body): limits[pos] gets _b<depth + len(limits) - 1 - pos>.
 
     One simultaneous xreplace: no new name meets an old one. The names are deeper than any sum
     inside body; and when one of them is already in the body (free there, bound by an enclosing sum
     named before, as when a normal form is normalised again), all are shifted past it, so renaming
-    never captures.
+    never captures. taken: the names in body other than the limits' own indices.
     """
     last = len(limits) - 1
-    taken = (body.free_symbols | bound_symbols(body)) - {lim[0] for lim in limits}
     shift = 0
     while any(_bound_name(depth + shift + q) in taken for q in range(last + 1)):
         shift += 1
