@@ -152,13 +152,20 @@ class _Replay:
                 found = found or tuple(r.name for r in BOOKKEEPING)
         if counter is not None:
             msg = "numeric counterexample"
-            if ok:
+            if ok and env is not None and "assumption" in env.fired:
+                msg += " although the rules rewrote both sides to one form with an assumption: the assumption " \
+                       "does not hold here (see its check)"
+            elif ok:
                 msg += " although the rules rewrote both sides to one form (an engine fault: please report)"
             return Outcome(REFUTED, msg, counterexample=counter, samples=samples)
         evidence = _evidence(samples, dev, undefined)
         if ok and not samples:
             return Outcome(UNPROVED, f"the rules rewrite both sides to one form ({', '.join(found)}), but {evidence}",
                            rules_found=found, samples=samples)
+        if ok and named is not None and unavailable:  # the link names a lemma it cannot use: true, not by it
+            used = tuple(dict.fromkeys(found + tuple(sorted(env.fired)))) or ("algebra",)
+            return Outcome(MISJUSTIFIED, f"true, but not by what the link names ({'; '.join(unavailable)}); it "
+                           f"follows by {', '.join(used)}; {evidence}", rules_found=used, samples=samples)
         if ok and named is not None:
             return Outcome(PROVED, f"by {', '.join(found)}; {evidence}", rules_found=found,
                            side_conditions=tuple(env.notes), samples=samples)

@@ -21,6 +21,8 @@ from .evidence.values import HP, Mag, Undefined, finite
 MAX_TUPLES = 240  # index tuples per size round; more are sampled (the range ends always)
 RTOL = 1e-12  # times the rounding-error bound of both sides in ulps (the bound itself is first order: ~4500 times it)
 HP_RTOL = 1e-45  # the same, for the 50-digit evaluation that decides points with cancellation
+DECIDED = 1e-9  # a rounding bound this small against the values decides a point
+MAX_DIGITS = 3000  # a cancellation needing more digits leaves the point undecided (not a sample)
 _FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, RecursionError)
 
 
@@ -153,6 +155,15 @@ class Sampler:
                     va, vb, dev = precise
                     if dev > HP_RTOL * scale:
                         return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined, dev / scale)
+                    if HP_RTOL * scale > DECIDED * max(abs(va), abs(vb)):  # 50 digits cannot see the values
+                        decided = self._deeper(rnd, point, fa, fb, scale, max(abs(va), abs(vb)))
+                        if decided is None:
+                            undefined += 1
+                            continue
+                        va, vb, dev, tol = decided
+                        if dev > tol:
+                            return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined,
+                                            dev / scale)
                 samples += 1
                 if dev:
                     worst = max(worst, dev / scale)
@@ -185,6 +196,34 @@ class Sampler:
             return float(pa), float(pb), float(abs(pa - pb))
         except _FAILURES:
             return None
+
+    def _deeper(self, rnd, point, fa, fb, scale, size):
+        """Both sides with as many digits as the cancellation needs (up to MAX_DIGITS): (va, vb,
+        deviation, its rounding bound), or None when even that cannot tell them apart from equal."""
+        digits = 50 + math.ceil(math.log10(scale / size if size else scale * 1e300)) + 20
+        if not (digits <= MAX_DIGITS):
+            return None
+        saved = HP.dps
+        HP.dps = digits
+        try:
+            env = dict(rnd.sizes)
+            env.update({sym: HP.mpf(v) for sym, v in rnd.scalars.items()})
+            arrays = {b: {k: (v if isinstance(v, int) else HP.mpf(v)) for k, v in data.items()}
+                      for b, data in rnd.arrays.items()}
+            ev = Evaluator(self.program, env, arrays, precise=True)
+            ev.env.update(point)
+            pa, pb = fa(ev), fb(ev)
+            if not (HP.isfinite(pa) and HP.isfinite(pb)):
+                return None
+            tol = scale * 10.0 ** (5 - digits)
+            va, vb, dev = float(pa), float(pb), float(abs(pa - pb))
+        except _FAILURES:
+            return None
+        finally:
+            HP.dps = saved
+        if dev <= tol and tol > DECIDED * max(abs(va), abs(vb)):
+            return None  # still within the rounding: no evidence either way
+        return va, vb, dev, tol
 
     def counterexample(self, rnd, env, va, vb):
         inputs_ = {}

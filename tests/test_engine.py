@@ -244,3 +244,20 @@ def test_canonical_names_never_collide_with_names_already_canonical():
     (s,) = canonical_bound(mixed).atoms(Sum)
     (entry,) = s.function.atoms(type(W[n, b0]))
     assert len(set(entry.indices)) == 2  # never W[_b0, _b0]
+
+
+def test_a_link_naming_an_unusable_lemma_is_not_proved(tmp_path):
+    """A cited derivation that is not verified cannot justify a link, even one the bookkeeping proves."""
+    from derivcheck.runner import run
+
+    (tmp_path / "a.deriv.yaml").write_text("derivcheck: 1\nname: bad-lemma\nsymbols:\n  x: real\n"
+                                           "claim: D(x**2, x) == 3 * x\nsteps:\n  - D(x**2, x)\n"
+                                           "  - by: power_rule\n    expr: 3 * x\n")
+    (tmp_path / "b.deriv.yaml").write_text("derivcheck: 1\nname: uses-bad-lemma\nsymbols:\n  x: real\n"
+                                           "claim: x + x == 2 * x\nsteps:\n  - x + x\n"
+                                           "  - by: bad-lemma\n    expr: 2 * x\n")
+    results = {r.derivation.name: r for r in run([str(tmp_path)]).results}
+    link = results["uses-bad-lemma"].steps[0].outcome
+    assert link.status == MISJUSTIFIED and "not verified" in link.message
+    assert {r.derivation.name: r.verdict for r in run([str(tmp_path)], strict=True).results}["uses-bad-lemma"] \
+        == NOT_VERIFIED

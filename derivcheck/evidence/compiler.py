@@ -151,10 +151,19 @@ class Program:
             return lambda ev: v
         if e.is_number and not e.has(Sum, D):  # a constant, with its 50-digit value for precise evaluation
             try:
-                v, hp = float(e), _precise(e)
+                v, hp = float(e), {HP.dps: _precise(e)}
             except (TypeError, ValueError, OverflowError):  # complex, zoo, beyond floats
                 return _undefined
-            return lambda ev: hp if ev.precise else v
+
+            def constant(ev):
+                if not ev.precise:
+                    return v
+                found = hp.get(HP.dps)  # the precision of this evaluation (more digits for a cancellation)
+                if found is None:
+                    found = hp[HP.dps] = _precise(e)
+                return found
+
+            return constant
         if isinstance(e, Symbol):
             if e in self.losses:
                 return self._node(self.losses[e])
@@ -310,10 +319,10 @@ class Program:
 
 
 def _precise(e):
-    """A SymPy number to 50 digits (an HP number), or ValueError."""
+    """A SymPy number to HP's digits (50, more for a cancellation) as an HP number, or ValueError."""
     if e.is_Rational:
         return HP.mpf(int(e.p)) / int(e.q)
-    value = HP.mpf(str(e.evalf(60)))
+    value = HP.mpf(str(e.evalf(HP.dps + 10)))
     if not HP.isfinite(value):
         raise ValueError("not finite")
     return value

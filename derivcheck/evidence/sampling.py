@@ -49,10 +49,14 @@ def size_values(consts):
 
 
 def size_rounds(ctx, values):
-    """One {size: value} per round; across the rounds every size takes every value (8 rounds without sizes)."""
+    """One {size: value} per round; across the rounds every size takes every value (8 rounds without
+    sizes), and with several sizes there are also rounds where all are equal (so N == M is sampled)."""
     syms = list(ctx.sizes.values())
     rounds = len(values) if syms else SCALAR_ROUNDS
-    return [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(rounds)]
+    out = [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(rounds)]
+    if len(syms) > 1:
+        out += [{s: v for s in syms} for v in values]
+    return out
 
 
 def as_int(expr, sizes):

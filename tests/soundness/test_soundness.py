@@ -25,11 +25,7 @@ EXPECTATIONS = {"rejected", "refuted", "error", "verified"}
 
 # Cases today's main still gets wrong: {case file stem: "class — who fixes it"}.
 KNOWN = {
-    "blind-cancellation-exp300": "blinding-cancellation: a false assume under the rounding-error magnitude of (e^300 + x)^2 - e^600 (e^40 is caught) — num",
-    "blind-cancellation-int30": "blinding-cancellation: a false assume under the rounding-error magnitude of (10^30 + x)^2 - 10^60 — num",
     "true-overflow": "bad-refutation (true unproved): every float sample overflows, so the true link has no evaluable sample — num (raised precision)",
-    "assume-sizes-equal": "assumption-sampling: the size rounds never make two sizes equal (N == M unsampled) — num (evidence/sampling.size_rounds)",
-    "true-cases-two-sizes": "cases-branch-evidence (true unproved): the branch N == M gets no sample, two sizes are never equal — num (size_rounds)",
     "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
 }
 
