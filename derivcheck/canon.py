@@ -4,7 +4,7 @@ import itertools
 from sympy import (Add, Dummy, Heaviside, Indexed, Integer, KroneckerDelta, Max, Mul, Pow, Product, Sum, Symbol, cos,
                    cosh, default_sort_key, diff, exp, expand, fraction, log, sec, sech, sin, sinh, tan, tanh, together)
 
-from .calculus import D, bound_symbols
+from .calculus import D, bound_symbols, substitute
 
 def _expand(expr):
     """expand, keeping exp(Σ...) an exponential (SymPy would make it a Product)."""
@@ -232,8 +232,25 @@ def _normal(expr, ctx, scope):
     if isinstance(node, Pow) and isinstance(node.args[0], KroneckerDelta) and node.args[1].is_positive:
         return node.args[0]
     if isinstance(node, Mul) and node.has(Heaviside):
-        return _relu_step(node)
+        node = _relu_step(node)
+    if isinstance(node, Mul) and any(isinstance(f, KroneckerDelta) for f in node.args):
+        node = _delta_equates(node)
     return _exp_log(node)
+
+
+def _delta_equates(node):
+    """δ(a, b)·f(b) = δ(a, b)·f(a) (the product is 0 unless a = b): beside δ(a, b) of two index
+    symbols, the later one (in SymPy's order) is replaced by the earlier in the other factors,
+    without capture, so δ(l, m)/p_l and δ(l, m)/p_m meet in one form."""
+    factors = list(Mul.make_args(node))
+    for pos, f in enumerate(factors):
+        if not (isinstance(f, KroneckerDelta) and all(isinstance(a, Symbol) for a in f.args)):
+            continue
+        keep, drop = sorted(f.args, key=default_sort_key)
+        others = [g for q, g in enumerate(factors) if q != pos]
+        if any(g.has(drop) for g in others):
+            return Mul(f, *[substitute(g, {drop: keep}) for g in others])
+    return node
 
 
 # for the zero test: tan, sec, tanh, sech through sin, cos, sinh, cosh; then sin² = 1 − cos²,
