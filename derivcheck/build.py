@@ -1,5 +1,4 @@
 """Turn a parsed AST into a SymPy expression, resolving names against the symbol table."""
-import math
 import re
 
 import sympy
@@ -9,6 +8,7 @@ from . import matrices as mx
 from . import vocabulary
 from .calculus import D
 from .errors import DerivError
+from .guards import check_index_constant, check_product, check_sum, coefficient_digits, refuse_big, sample, softmax_nesting
 from .linalg import DetOf, InvEntry
 from .matrices import MatrixValue
 from .parse import parse
@@ -17,7 +17,6 @@ from .symbols import MATRIX_KINDS, MAX_INDEX_CONSTANT
 MAX_NUMBER_DIGITS = 40
 MAX_SUM_TERMS = MAX_INDEX_CONSTANT  # a Sum over explicit bounds wider than this is refused
 MAX_NUMERIC_EXPONENT = 1000
-MAX_RESULT_DIGITS = 1000  # digits of a number an expression computes to (refused before it is computed)
 MAX_SOFTMAX_NESTING = 4  # each softmax doubles the lowered entry
 
 MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
@@ -27,76 +26,6 @@ SQUARE_FUNCTIONS = ("inv", "det")  # of a declared square matrix  # eye(N), ones
 
 def _err(message, node):
     return DerivError(message, column=node.col)
-
-
-# -- numbers a file may make SymPy compute (exactly) at load ---------------------------------
-def _digits(r):
-    """log10 of numerator and denominator together: the size of the exact number r."""
-    return (math.log10(abs(r.p)) if r.p else 0.0) + math.log10(r.q)
-
-
-def _multiplied(v):
-    """The digits of the numbers SymPy multiplies together when v is a factor of a product
-    (a 2-term sum's numbers get the other factors' coefficient: 2*(x + 1) is 2*x + 2)."""
-    if isinstance(v, sympy.Add):
-        return max((_coefficient_digits(t) for t in v.args), default=0.0)
-    return _coefficient_digits(v)
-
-
-def _coefficient_digits(v):
-    if isinstance(v, sympy.Rational):
-        return _digits(v)
-    if isinstance(v, sympy.Mul):
-        return sum(_coefficient_digits(a) for a in v.args)
-    if isinstance(v, sympy.Pow) and v.args[1].is_Number:
-        return _coefficient_digits(v.args[0]) * abs(float(v.args[1]))
-    return 0.0
-
-
-def _sample(v, low):
-    """A scalar standing for v: a matrix's entry at fresh indices (the names of bound indices
-    the lowering hands out are not used up by this look)."""
-    if isinstance(v, MatrixValue):
-        count = low.count
-        try:
-            return v.at(*(sympy.Symbol(f"_guard{n}", integer=True) for n in range(len(v.shape))))
-        finally:
-            low.count = count
-    return sympy.sympify(v) if isinstance(v, int) else v
-
-
-def _refuse_big(digits, what, node):
-    if digits > MAX_RESULT_DIGITS:
-        raise _err(f"{what} would compute a number of about {int(digits)} digits "
-                   f"(more than {MAX_RESULT_DIGITS})", node)
-
-
-def _check_product(values, node, low):
-    _refuse_big(sum(_multiplied(_sample(v, low)) for v in values), "this product", node)
-
-
-def _check_sum(values, node, low):
-    """Like terms add their coefficients (1/3 + 1/7 = 10/21): their digits add up."""
-    groups = {}
-    for v in values:
-        v = _sample(v, low)
-        for term in sympy.Add.make_args(v):
-            coeff, rest = term.as_coeff_Mul()
-            groups[rest] = groups.get(rest, 0.0) + (_digits(coeff) if isinstance(coeff, sympy.Rational) else 0.0)
-    _refuse_big(max(groups.values(), default=0.0), "this sum", node)
-
-
-def _check_index_constant(value, node):
-    """An index, a bound or a compared integer may not be offset by a huge constant (the numeric
-    checks enumerate index values and sizes up to every constant a derivation mentions)."""
-    const = value.as_coeff_Add()[0] if isinstance(value, sympy.Expr) else value
-    if const.is_Number and abs(const) > MAX_INDEX_CONSTANT:
-        raise _err(f"the constant {const} in an index or bound is too large (more than {MAX_INDEX_CONSTANT})", node)
-
-
-def _softmax_nesting(node):
-    inner = max((_softmax_nesting(a) for a in node.args), default=0)
-    return inner + (node.kind == "call" and node.value == "softmax")
 
 
 class Builder:
@@ -174,14 +103,14 @@ class Builder:
         value = self._scalar(node, what)
         if value.is_integer is not True:
             raise _err(f"{what} must be an integer expression (an index, a size or a label entry)", node)
-        _check_index_constant(value, node)
+        check_index_constant(value, node)
         return value
 
     # -- operators (matrices lowered by derivcheck.matrices) ---------------
     def _add(self, node):
         total = 0
         values = [self.build(term) for term in node.args]
-        _check_sum(values, node, self.low)
+        check_sum(values, node, self.low)
         for term, value in zip(node.args, values):
             if isinstance(total, MatrixValue) or isinstance(value, MatrixValue):
                 total = mx.add(total, value, term.col)
@@ -192,7 +121,7 @@ class Builder:
     def _mul(self, node):
         scalar, matrix = sympy.Integer(1), None
         values = [self.build(factor) for factor in node.args]
-        _check_product(values, node, self.low)
+        check_product(values, node, self.low)
         for factor, value in zip(node.args, values):
             if isinstance(value, MatrixValue) and matrix is not None and node.value == "product":
                 matrix = mx.matmul(matrix, value, self.low, factor.col)  # LaTeX's X W, X \cdot W
@@ -206,7 +135,7 @@ class Builder:
 
     def _matmul(self, node):
         a, b = (self.build(x) for x in node.args)
-        _check_product([a, b], node, self.low)
+        check_product([a, b], node, self.low)
         return mx.matmul(a, b, self.low, node.col)
 
     def _transpose(self, node):
@@ -233,7 +162,7 @@ class Builder:
         if exponent.is_Number and abs(exponent) > MAX_NUMERIC_EXPONENT:
             raise _err(f"exponent {exponent} is too large", node)
         if exponent.is_Number:
-            _refuse_big(_coefficient_digits(_sample(base, self.low)) * abs(float(exponent)), "this power", node)
+            refuse_big(coefficient_digits(sample(base, self.low)) * abs(float(exponent)), "this power", node)
         if isinstance(base, MatrixValue):
             return mx.elementwise(lambda u: u**exponent, base)
         if base == 0 and exponent.is_Number and exponent <= 0:
@@ -403,14 +332,14 @@ def value(ctx, text, allow=(), tex=False, declare=None):
         node = parse_tex(text, ctx, allow)
     else:
         node = parse(text, allow)
-    if _softmax_nesting(node) > MAX_SOFTMAX_NESTING:
+    if softmax_nesting(node) > MAX_SOFTMAX_NESTING:
         raise _err(f"softmax nested more than {MAX_SOFTMAX_NESTING} deep", node)
     builder = Builder(ctx)
     if node.kind in ("eq", "ne"):
         lhs, rhs = builder.build(node.args[0]), builder.build(node.args[1])
         for side in (lhs, rhs):
             if getattr(side, "is_integer", None) is True:
-                _check_index_constant(side, node)
+                check_index_constant(side, node)
         shapes = [v.shape if isinstance(v, MatrixValue) else () for v in (lhs, rhs)]
         if shapes[0] != shapes[1]:
             raise _err(f"the two sides have shapes {mx.show(shapes[0])} and {mx.show(shapes[1])}", node)
