@@ -1,6 +1,7 @@
 """The link cache cannot go stale: its key covers everything a link's outcome depends on."""
 import json
 import re
+from pathlib import Path
 import subprocess
 import sys
 
@@ -150,12 +151,18 @@ def test_every_field_of_real_derivations_is_spelled_out():
             digest.stable([(s.expr, s.rules) for s in deriv.steps()], strict=True)
 
 
-def test_keys_are_the_same_in_another_process():
+def test_keys_are_the_same_in_another_process(tmp_path):
+    import os
+
+    import derivcheck
+
+    here = Path(derivcheck.__file__).resolve().parent.parent  # the same derivcheck as this process (installed or not)
     code = ("from derivcheck.load import load_text; from derivcheck.engine import verify;"
-            "import sys; sys.path.insert(0, 'tests'); from test_cache_key import main_keys, SAMPLE;"
+            f"import sys; sys.path.insert(0, {str(DATA.parent)!r}); from test_cache_key import main_keys, SAMPLE;"
             "print(main_keys(SAMPLE).asked)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=DATA.parent.parent)
+    env = dict(os.environ, PYTHONPATH=str(here))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+                         env=env)
     assert out.stdout.strip() == str(main_keys(SAMPLE).asked)
 
 
