@@ -5,6 +5,7 @@ from sympy import (Add, Dummy, Heaviside, Indexed, Integer, KroneckerDelta, Max,
                    cosh, default_sort_key, diff, exp, expand, fraction, log, sec, sech, sin, sinh, tan, tanh, together)
 
 from .calculus import D, bound_symbols, substitute
+from .vocabulary import Sigmoid, sigmoid_body
 
 def _expand(expr):
     """expand, keeping exp(Σ...) an exponential (SymPy would make it a Product)."""
@@ -308,8 +309,9 @@ def equal(a, b, ctx=None):
     num = _expand(num)
     if num == 0:
         return True
-    if not num.has(*_QUOTIENTS, *_SQUARES, cos, sinh):
+    if not num.has(*_QUOTIENTS, *_SQUARES, cos, sinh, Sigmoid):
         return False
     trig = delta.replace(lambda e: type(e) in _QUOTIENTS, lambda e: _QUOTIENTS[type(e)](e.args[0]))
+    trig = trig.replace(lambda e: isinstance(e, Sigmoid), lambda e: sigmoid_body(e.args[0]))
     num, _ = fraction(together(_expand(trig)))
     return _pythagoras(_expand(num)) == Integer(0)

@@ -35,6 +35,10 @@ def InvEntry(X, r, c):  # noqa: N802 - the entry (r, c) of inv(X), X indexed fro
     return numpy.linalg.inv(X[1:, 1:])[r - 1, c - 1]
 
 
+def Sigmoid(u):  # noqa: N802 - sigmoid(u)
+    return 1 / (1 + exp(-u))
+
+
 def DetOf(X):  # noqa: N802 - det(X), X indexed from 1
     return numpy.linalg.det(X[1:, 1:])
 

@@ -27,6 +27,31 @@ class Function:
     numpy: str = None
 
 
+class Sigmoid(sympy.Function):
+    """σ(u) = 1/(1 + e^(−u)), kept whole so σ' = σ(1 − σ) and σ/σ cancel; its body is σ_body(u)."""
+
+    nargs = 1
+    is_real = True
+
+    def fdiff(self, argindex=1):
+        return Sigmoid(self.args[0]) * (1 - Sigmoid(self.args[0]))
+
+    def _eval_evalf(self, prec):
+        return sigmoid_body(self.args[0])._eval_evalf(prec)
+
+    def _sympystr(self, printer):
+        return "sigmoid(%s)" % printer._print(self.args[0])
+
+    def _latex(self, printer, exp=None):
+        tex = r"\operatorname{sigmoid}\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def sigmoid_body(u):
+    """σ written out, for the zero test and the numbers."""
+    return 1 / (1 + exp(-u))
+
+
 def _step(u):
     return 1.0 if u > 0 else (0.5 if u == 0 else 0.0)
 
@@ -62,7 +87,7 @@ FUNCTIONS = (
              (r"\operatorname{sign}", r"\operatorname{sgn}"), "sign"),
     Function("step", Heaviside, Heaviside, lambda u: sympy.Integer(0), lambda u: f"{u} ≠ 0", _step,
              (r"\operatorname{step}",), None),
-    Function("sigmoid", lambda u: 1 / (1 + exp(-u)), None, None, None, _sigmoid,
+    Function("sigmoid", Sigmoid, Sigmoid, lambda u: Sigmoid(u) * (1 - Sigmoid(u)), None, _sigmoid,
              (r"\operatorname{sigmoid}", r"\mathrm{sigmoid}"), None),
     Function("softplus", lambda u: log(1 + exp(u)), None, None, None, lambda u: math.log1p(math.exp(u)),
              (r"\operatorname{softplus}",), None),

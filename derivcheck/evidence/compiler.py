@@ -12,6 +12,7 @@ import sympy
 from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
 
 from ..calculus import D, substitute
+from ..vocabulary import Sigmoid
 from ..linalg import DetOf, InvEntry, solve
 from .values import (
     HP, Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
@@ -20,7 +21,8 @@ from .values import (
 
 UNARY = {sympy.exp: exp_, sympy.log: log_, sympy.tanh: tanh_, sympy.sin: sin_, sympy.cos: cos_, sympy.tan: tan_,
          sympy.sinh: sinh_, sympy.cosh: cosh_, sympy.atan: atan_, sympy.asin: asin_, sympy.acos: acos_,
-         sympy.Abs: abs_, sympy.sign: sign_, sympy.sec: sec_, sympy.sech: sech_, sympy.erf: erf_}
+         sympy.Abs: abs_, sympy.sign: sign_, sympy.sec: sec_, sympy.sech: sech_, sympy.erf: erf_,
+         Sigmoid: lambda x: 1 / (1 + exp_(-1 * x))}
 _MISSING = object()
 _TAGS = itertools.count(1)
 
