@@ -84,6 +84,7 @@ def test_seed_002_document_verifies_both_transcribed_derivations():
     jacobian, gradient = _line(doc, r"$$\frac{\partial \text{softmax_out}_n}{"), _line(doc, "begin{aligned}")
     assert verdicts[f"002-softmax-cross-entropy-gradient-{jacobian}"] == "verified"
     assert verdicts[f"002-softmax-cross-entropy-gradient-{gradient}"] == "verified"
+    assert set(verdicts.values()) == {"verified"} and code == 0  # ∂L/∂softmax_out too (δ(l, m)/p_l = δ(l, m)/p_m)
 
 
 def test_declare_proposes_sizes_indices_arrays_and_definitions(tmp_path):

@@ -61,3 +61,18 @@ def test_algebra_knows_pythagoras_and_relu_step():
     for r in report.results:
         if r.verdict == VERIFIED:
             assert all(sr.outcome.status == "proved" for sr in r.steps), r.derivation.name
+
+
+def test_a_delta_equates_its_indices_in_the_product_and_nothing_more():
+    """δ(l, m)·f(l) = δ(l, m)·f(m), without capture; but not δ(l, m)·f(l) = f(m)."""
+    from derivcheck.canon import equal
+
+    l, m, k = (sympy.Symbol(s, integer=True) for s in "lmk")
+    n = sympy.Symbol("N", integer=True, positive=True)
+    p = sympy.IndexedBase("p")
+    d = sympy.KroneckerDelta(l, m)
+    assert equal(d / p[l], d / p[m])
+    assert not equal(d / p[l], 1 / p[m])
+    inner = sympy.Sum(p[k] * p[l], (l, 1, n))  # l bound here: left alone
+    assert equal(d * p[m] * inner, d * p[l] * inner)
+    assert not equal(d * inner, d * sympy.Sum(p[k] * p[m], (l, 1, n)))
