@@ -292,6 +292,11 @@ class Builder:
                 raise _err("D(f, x) needs x to be a real name or an entry such as z[j]", node.args[1])
             if arr is not None and arr.kind in ("labels",):
                 raise _err("cannot differentiate with respect to an integer label", node.args[1])
+            if arr is not None and arr.kind == "sym":
+                raise _err(f"cannot differentiate with respect to the symmetric matrix {x.base} (sym): its entries "
+                           f"{x.base}[i, j] and {x.base}[j, i] are one variable, so D(f, {x.base}[i, j]) has no single "
+                           f"meaning; declare {x.base}: matrix N N to differentiate by its entries as free variables",
+                           node.args[1])
         elif not (isinstance(x, Symbol) and any(x == s for s, _ in self.ctx.scalars.values())):
             raise _err("D(f, x) needs x to be a real name or an entry such as z[j]", node.args[1])
         return D(f, x)

@@ -98,6 +98,9 @@ def _inputs(sizes, rng):
             elif kind == "posdef":  # M Mᵀ/n + I/2: symmetric positive-definite
                 m = rng.uniform(-1.0, 1.0, size=n)
                 data[region] = m @ m.T / n[0] + numpy.eye(n[0]) / 2
+            elif kind == "sym":  # symmetric: the upper triangle mirrored
+                m = numpy.triu(rng.uniform(-2.0, 2.0, size=n))
+                data[region] = m + numpy.triu(m, 1).T
             else:
                 data[region] = rng.uniform(-2.0, 2.0, size=n)
         values[name] = data

@@ -2,7 +2,7 @@
 import difflib
 import re
 
-KINDS = ("size", "index", "real", "positive", "vector", "onehot", "simplex", "matrix", "posdef", "labels")
+KINDS = ("size", "index", "real", "positive", "vector", "onehot", "simplex", "matrix", "sym", "posdef", "labels")
 
 # PyYAML's problem (a fragment of it) -> what it usually means in a *.deriv.yaml file
 YAML = (

@@ -1,5 +1,35 @@
-"""inv(X) and det(X) of a declared square matrix: SymPy nodes the rules and the numeric checks know."""
+"""inv(X), det(X) and symmetric matrices (`sym N`): SymPy nodes the rules and the numeric checks know."""
 import sympy
+from sympy import Indexed, IndexedBase, Integer, default_sort_key
+
+
+def _ordered(r, c):
+    """The two indices of a symmetric entry in one order (A[i, j] and A[j, i] are one node)."""
+    r, c = (Integer(a) if isinstance(a, int) else a for a in (r, c))
+    return (c, r) if default_sort_key(c) < default_sort_key(r) else (r, c)
+
+
+class SymIndexed(Indexed):
+    """An entry of a symmetric matrix: its two indices are kept in one order whenever the node is
+    built (a substitution or a renaming of bound indices rebuilds it), so A[k, m] is A[m, k]."""
+
+    def __new__(cls, base, *args, **kwargs):
+        if len(args) == 2:
+            args = _ordered(*args)
+        return Indexed.__new__(cls, base, *args, **kwargs)
+
+
+class SymBase(IndexedBase):
+    """The IndexedBase of a matrix declared `sym N`: its entries are SymIndexed."""
+
+    def __getitem__(self, indices, **kwargs):
+        if not isinstance(indices, tuple):
+            indices = (indices,)
+        return SymIndexed(self, *indices, **kwargs)
+
+
+def is_symmetric(base):
+    return isinstance(base, SymBase)
 
 
 class InvEntry(sympy.Function):
@@ -8,6 +38,13 @@ class InvEntry(sympy.Function):
     nargs = 3
     is_real = True
     is_commutative = True
+
+    @classmethod
+    def eval(cls, x, r, c):
+        """The inverse of a symmetric matrix is symmetric: its entries are ordered as the matrix's."""
+        if is_symmetric(x) and _ordered(r, c) != (r, c):
+            return cls(x, *_ordered(r, c))
+        return None
 
     def _latex(self, printer):
         x, r, c = self.args

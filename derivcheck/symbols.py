@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from . import vocabulary
+from .linalg import SymBase
 from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -13,7 +14,7 @@ FUNCTIONS = frozenset(set(vocabulary.BY_NAME) | set(vocabulary.OTHER) | set(voca
 MAX_INDEX_CONSTANT = 10_000  # range ends, constant indices and Sum bounds: the numeric checks enumerate them
 MAX_CONSTANT_ENTRIES = 100_000  # entries of an array whose extents are constants
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
-MATRIX_KINDS = ("matrix", "posdef")  # posdef N: an N x N matrix whose samples are positive-definite
+MATRIX_KINDS = ("matrix", "posdef", "sym")  # posdef N: samples positive-definite; sym N: A[i, j] == A[j, i]
 
 
 @dataclass
@@ -216,6 +217,10 @@ def declare(ctx, names_text, kind_text, line):
             axes = (_range(ctx, args[0], line),) * 2
             _check_entries(name, axes, line)
             ctx.arrays[name] = Array(sympy.IndexedBase(name, real=True), kind, axes)
+        elif kind == "sym" and len(args) == 1:  # a symmetric matrix: its entries are tied, A[i, j] is A[j, i]
+            axes = (_range(ctx, args[0], line),) * 2
+            _check_entries(name, axes, line)
+            ctx.arrays[name] = Array(SymBase(name, real=True), kind, axes)
         elif kind in ARRAY_KINDS and len(args) == ARRAY_KINDS[kind]:
             assumptions = {"positive": True} if kind in ("positive",) else {"real": True}
             if kind == "labels":
@@ -231,6 +236,6 @@ def declare(ctx, names_text, kind_text, line):
         else:
             raise DerivError(
                 f"unknown symbol kind {kind_text!r} (expected size, index R, real, positive, "
-                "vector R, positive R, onehot R, simplex R, matrix R C, posdef N or labels R C)",
+                "vector R, positive R, onehot R, simplex R, matrix R C, sym N, posdef N or labels R C)",
                 line=line,
             )

@@ -2,7 +2,7 @@
 from sympy import Indexed, KroneckerDelta, Mul, Sum
 
 from derivcheck.calculus import D
-from derivcheck.linalg import InvEntry
+from derivcheck.linalg import InvEntry, is_symmetric
 from derivcheck.rulebase import Rule
 
 
@@ -21,16 +21,25 @@ def _pair(factors, k, env):
     for f in factors:
         if not isinstance(f, InvEntry):
             continue
-        base, r, c = f.args
+        base, r0, c0 = f.args
         arr = env.ctx.array_of(base)
         for g in factors:
             if not (isinstance(g, Indexed) and g.base == base and len(g.indices) == 2):
                 continue
-            if c == k and g.indices[0] == k and not r.has(k) and not g.indices[1].has(k):
-                return r, g.indices[1], (f, g), arr
-            if r == k and g.indices[1] == k and not c.has(k) and not g.indices[0].has(k):
-                return g.indices[0], c, (f, g), arr
+            for (r, c), (g0, g1) in _orders((r0, c0), g.indices, is_symmetric(base)):
+                if c == k and g0 == k and not r.has(k) and not g1.has(k):
+                    return r, g1, (f, g), arr
+                if r == k and g1 == k and not c.has(k) and not g0.has(k):
+                    return g0, c, (f, g), arr
     return None
+
+
+def _orders(inv_indices, indices, symmetric):
+    """The index pairs to try: as written, and for a symmetric X (whose X⁻¹ is symmetric) swapped too."""
+    if not symmetric:
+        return [(inv_indices, indices)]
+    flips = (lambda p: p, lambda p: (p[1], p[0]))
+    return [(a(inv_indices), b(indices)) for a in flips for b in flips]
 
 
 def _law(node, env):

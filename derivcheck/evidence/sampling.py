@@ -89,6 +89,10 @@ def inputs(ctx, losses, sizes, rng):
             m = {key: rng.uniform(-1.0, 1.0) for key in keys}
             data = {(i, j): sum(m[(i, k)] * m[(j, k)] for k in range(1, n + 1)) / n + (0.5 if i == j else 0.0)
                     for i, j in keys}
+        elif arr.kind == "sym":  # symmetric: one draw per entry of the upper triangle, mirrored
+            data = {}
+            for i, j in keys:
+                data[(i, j)] = data[(j, i)] if (j, i) in data else rng.uniform(-2.0, 2.0)
         else:
             lo, hi = (0.5, 2.0) if arr.kind == "positive" else (-2.0, 2.0)
             data = {key: rng.uniform(lo, hi) for key in keys}

@@ -55,6 +55,9 @@ def _inputs(symbols, sizes, rng):
                 values[name] = rng.uniform(-2, 2, size=sizes[words[1]])
             elif words[0] == "matrix":
                 values[name] = rng.uniform(-2, 2, size=(sizes[words[1]], sizes[words[2]]))
+            elif words[0] == "sym":
+                m = rng.uniform(-2, 2, size=(sizes[words[1]],) * 2)
+                values[name] = (m + m.T) / 2
             elif words[0] == "posdef":
                 m = rng.uniform(-1, 1, size=(sizes[words[1]],) * 2)
                 values[name] = m @ m.T / len(m) + np.eye(len(m)) / 2
