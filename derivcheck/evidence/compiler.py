@@ -14,6 +14,7 @@ from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum
 from ..calculus import D, substitute
 from ..vocabulary import Sigmoid
 from ..linalg import DetOf, InvEntry, solve
+from .reach import Reach
 from .values import (
     HP, Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
     sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
@@ -56,6 +57,7 @@ class Program:
         self._deps = {}
         self._bodies = {}
         self._extras = {}
+        self.reach = Reach(self)
 
     def _bases(self):
         out = [a.base for a in self.ctx.arrays.values()]
@@ -192,7 +194,7 @@ class Program:
         if isinstance(e, Sum):
             return self._memoised(e, self._sum(e))
         if isinstance(e, D):
-            return self._memoised(e, self._derivative(e))
+            return self._derivative(e)
         if e.func in UNARY:
             f, arg = UNARY[e.func], self._node(e.args[0])
             return lambda ev: f(arg(ev))
@@ -292,6 +294,8 @@ class Program:
         return run
 
     def _derivative(self, e):
+        """D(f, x): memoised per point by (f, x's base, the entry's key), so D(L, Z[n, k]) and
+        D(L, Z[m, c]) (the same function at the same entry) are computed once."""
         f, x = e.args
         body = self._node(f)
         if isinstance(x, Indexed):
@@ -302,10 +306,11 @@ class Program:
         if not frozen and not (isinstance(x, Indexed) and self.ctx.array_of(var) is not None) and not (
                 isinstance(x, Symbol) and any(s == x for s, _ in self.ctx.scalars.values())):
             return _undefined  # a derivative in a size, an index or a label: no value
+        deps, keys = self.deps(e), self.varying(f)
+        ident = self._closures.setdefault(("D", f, var), object())
 
-        def deriv(ev):
+        def compute(ev, key):
             tag = next(_TAGS)
-            key = tuple([as_int(i(ev)) for i in idx])
             child = ev.child(var, key, tag, frozen)
             if isinstance(var, Symbol) and not frozen:
                 env = ev.env
@@ -316,6 +321,17 @@ class Program:
                 finally:
                     env[var] = old
             return derivative(body(child), tag)
+
+        def deriv(ev):
+            key = tuple([as_int(i(ev)) for i in idx])
+            while ev.parent is not None and ev.var not in deps:
+                ev = ev.parent
+            env = ev.env
+            mkey = (ident, key, tuple([env[s] for s in keys]))
+            v = ev.memo.get(mkey, _MISSING)
+            if v is _MISSING:
+                v = ev.memo[mkey] = compute(ev, key)
+            return v
 
         return deriv
 
@@ -375,6 +391,8 @@ class Evaluator:
                 return v
             if self.var not in self.program.deps(target):
                 return self.parent.defined(target, args)
+            if self.key and not self.program.reach.may_depend(target, args, self.var, self.key):
+                return self.parent.defined(target, args)  # an entry that does not read var[key]: unchanged
         extras = self.program.extras(target)
         key = (target, args, tuple([self.env[s] for s in extras])) if extras else (target, args)
         v = self.memo.get(key, _MISSING)

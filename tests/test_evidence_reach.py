@@ -1,0 +1,91 @@
+"""Derivatives skip the table entries that cannot read the perturbed entry, and get the same numbers.
+
+Each case differentiates an entry of a defined table (transposed, with constant indices, through
+another table, with a label as an index, with a parameter's name bound by a Sum) by an input
+entry and compares it with the exact answer written out by hand: a pattern that skipped an entry
+it should not have (or read a position the wrong way round) gives a zero and a counterexample.
+"""
+import pytest
+
+from derivcheck.evidence.compiler import Evaluator, Program
+from derivcheck.evidence.reach import WILD
+from derivcheck.load import load_text
+from derivcheck.spotcheck import Sampler
+
+MAT = {"N": "size", "i j k l": "index N", "X": "matrix N N", "y": "labels N N"}
+
+
+def sampler_for(define, lhs, rhs, symbols=MAT):
+    lines = ["derivcheck: 1", "name: t", "symbols:"] + [f"  {k}: {v}" for k, v in symbols.items()]
+    lines += ["define:"] + [f"  {k}: {v}" for k, v in define.items()]
+    lines += [f"claim: {lhs} == {rhs}", "steps:", f"  - {lhs}", "  - by: algebra", f"    expr: {rhs}"]
+    (deriv,) = load_text("\n".join(lines) + "\n", "t.deriv.yaml")
+    return deriv, Sampler(deriv.ctx, 0, [deriv.claim_lhs, deriv.claim_rhs])
+
+
+CASES = [
+    # transposed: T[i, j] reads X[j, i]
+    ({"T[i, j]": "X[j, i]**2"}, "D(T[i, j], X[k, l])", "2 * X[j, i] * delta(j, k) * delta(i, l)"),
+    # constant positions: U[i] reads X[1, i] and X[i, 2]
+    ({"U[i]": "X[1, i] * X[i, 2]"}, "D(U[i], X[k, l])",
+     "delta(k, 1) * delta(l, i) * X[i, 2] + X[1, i] * delta(k, i) * delta(l, 2)"),
+    # through another table, transposed twice: W[i, j] = 3 T[j, i] = 3 X[i, j]**2
+    ({"T[i, j]": "X[j, i]**2", "W[i, j]": "3 * T[j, i]"}, "D(W[i, j], X[k, l])",
+     "6 * X[i, j] * delta(i, k) * delta(j, l)"),
+    # a table reading a row of another: R[i] = Σ_j T[i, j], T[i, j] = X[j, i]²
+    ({"T[i, j]": "X[j, i]**2", "R[i]": "Sum(T[i, j], j)"}, "D(R[i], X[k, l])", "2 * X[k, i] * delta(l, i)"),
+    # a label as an index: P[i] = X[i, y[i]]
+    ({"P[i]": "X[i, y[i]]**2"}, "D(P[i], X[k, l])", "2 * X[i, y[i]] * delta(k, i) * delta(l, y[i])"),
+    # a parameter's name bound by a Sum inside the body: S[i] = X[i, i] Σ_i X[i, 1]
+    ({"S[i]": "X[i, i] * Sum(X[i, 1], i)"}, "D(S[i], X[k, l])",
+     "delta(k, i) * delta(l, i) * Sum(X[j, 1], j) + X[i, i] * delta(l, 1)"),
+    # a frozen table differentiated by its own entry, then another table through it
+    ({"T[i, j]": "X[j, i]**2", "V[i, j]": "T[i, j] * T[j, i]"}, "D(V[i, j], T[k, l])",
+     "delta(i, k) * delta(j, l) * T[j, i] + T[i, j] * delta(j, k) * delta(i, l)"),
+]
+
+
+@pytest.mark.parametrize("define, lhs, rhs", CASES)
+def test_skipping_entries_keeps_every_derivative(define, lhs, rhs):
+    deriv, sampler = sampler_for(define, lhs, rhs)
+    ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
+    assert ev.counter is None and ev.samples > 20
+    wrong = sampler.compare(deriv.claim_lhs, deriv.claim_rhs * 0)
+    assert wrong.counter is not None  # the derivative is not zero everywhere: a skipped entry would show
+
+
+def test_entries_that_cannot_read_the_entry_are_not_computed_again():
+    deriv, sampler = sampler_for({"T[i, j]": "X[j, i]**2", "R[i]": "Sum(T[i, j], j)"}, "D(R[i], X[k, l])",
+                                 "2 * X[k, i] * delta(l, i)")
+    prog = sampler.program
+    T, R, X = (prog.canon(b) for b in (deriv.ctx.definitions["T"].target, deriv.ctx.definitions["R"].target,
+                                        deriv.ctx.arrays["X"].base))
+    assert prog.reach.patterns(T, X) == ((("arg", 1), ("arg", 0)),)
+    assert prog.reach.patterns(R, X) == ((None, ("arg", 0)),)
+    assert prog.reach.may_depend(R, (2,), X, (5, 2)) and not prog.reach.may_depend(R, (2,), X, (2, 5))
+    computed = []
+    original = Evaluator._compute
+
+    def spy(self, target, args):
+        computed.append((self.parent is not None, target, args))
+        return original(self, target, args)
+
+    Evaluator._compute = spy
+    try:
+        rnd = next(r for r in sampler.rounds if 3 in r.sizes.values())
+        names = {s.name: s for s in deriv.ctx.ranges}
+        rnd.ev.env.update({names["i"]: 1, names["k"]: 3, names["l"]: 1})
+        assert prog.compile(deriv.claim_lhs)(rnd.ev) == 2 * rnd.arrays[X][(3, 1)]
+    finally:
+        Evaluator._compute = original
+    in_child = [(t, a) for child, t, a in computed if child]
+    assert [a for t, a in in_child if t is T] == [(1, 3)]  # T[i, j] reads X[j, i]: only T[1, 3] again
+
+
+def test_a_derivative_inside_a_body_reads_everything():
+    deriv, sampler = sampler_for({"T[i]": "D(X[i, 1]**2, X[i, 1])"}, "D(T[i], X[k, l])",
+                                 "2 * delta(k, i) * delta(l, 1)")
+    prog = sampler.program
+    T, X = prog.canon(deriv.ctx.definitions["T"].target), prog.canon(deriv.ctx.arrays["X"].base)
+    assert prog.reach.patterns(T, X) is WILD
+    assert sampler.compare(deriv.claim_lhs, deriv.claim_rhs).counter is None
