@@ -1,10 +1,7 @@
 """Outcomes of checked links kept on disk, so an unchanged derivation re-verifies fast."""
 import json
 import os
-import tempfile
 from pathlib import Path
-
-from .model import Outcome
 
 
 def default_folder():
@@ -28,12 +25,16 @@ class LinkCache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key):
+        from .model import Outcome
+
         try:
             return Outcome.from_dict(json.loads(self._path(key).read_text(encoding="utf-8")))
         except (OSError, ValueError):
             return None  # an unreadable entry is a miss, never an answer
 
     def put(self, key, outcome):
+        import tempfile
+
         if outcome.message.startswith("timed out") or "ran out of memory" in outcome.message:
             return
         path = self._path(key)

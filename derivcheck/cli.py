@@ -63,14 +63,14 @@ def _targets(targets, settings):
     return kept + [e.file for e in errors]
 
 
-def _run(targets, settings, cache, shard=None):
+def _run(targets, settings, cache, shard=None, every=None):
     from .report.progress import Progress
     from .runner import run
 
     progress = Progress()
     try:
         return run(targets, strict=settings["strict"], seed=settings["seed"], timeout=settings["timeout"],
-                   jobs=settings["jobs"], cache=cache, progress=progress, shard=shard)
+                   jobs=settings["jobs"], cache=cache, progress=progress, shard=shard, every=every)
     finally:
         progress.close()
 
@@ -104,7 +104,17 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
                             help="Colour: auto (a terminal; FORCE_COLOR and NO_COLOR are honoured), always, never.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; it notes the command line it parses (filecache.py keys a run by it)."""
+
+    def main(self, args=None, *rest, **options):
+        from . import filecache
+
+        filecache.ARGV = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **options)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="derivcheck")
 def main():
     """Verify hand-written calculus derivations link by link, for every size N."""
@@ -142,15 +152,17 @@ def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, j
             shard = parse(shard)
         except DerivError as exc:
             _fail(exc.message)
-    run_key = None if no_cache or output else filecache.key(list(targets) or settings["paths"],
-                                                           dict(settings, quiet=quiet, verbose=verbose, shard=shard))
-    remembered = filecache.get(run_key)  # a verified run of these very bytes: no SymPy needed
+    run_key = None if no_cache or output else filecache.key(filecache.ARGV)
+    remembered = filecache.get(run_key)  # this very run, its inputs unchanged: no SymPy needed
     if remembered:
         sys.stdout.write(remembered[0])
         sys.exit(remembered[1])
     from .report.text import NORMAL, QUIET, VERBOSE
 
-    report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache(), shard)
+    recorder = filecache.Recorder(list(targets) or settings["paths"])
+    every = []  # every derivation's result, the cited ones not shown too
+    with recorder:
+        report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache(), shard, every)
     _print_errors(report)
     verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL
     shown = filecache.Tee(sys.stdout)
@@ -160,7 +172,8 @@ def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, j
     finally:
         sys.stdout = shown.stream
     code = _exit_code(report)
-    filecache.put(run_key if not report.errors else None, shown.text(), code)
+    if run_key is not None and not report.errors and filecache.settled(every):
+        filecache.put(run_key, shown.text(), code, recorder.inputs())
     sys.exit(code)
 
 

@@ -1,6 +1,4 @@
 """`[tool.derivcheck]` in pyproject.toml, found from the current folder up; flags override it."""
-import difflib
-import fnmatch
 from pathlib import Path
 
 from .errors import DerivError
@@ -51,6 +49,8 @@ def load(start=None):
         raise DerivError("[tool.derivcheck] must be a table", file=str(path))
     for key, value in section.items():
         if key not in KEYS:
+            import difflib
+
             near = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(KEYS)})"
             raise DerivError(f"unknown key {key!r} in [tool.derivcheck]{hint}", file=str(path))
@@ -72,6 +72,8 @@ def _relative(p):
 
 def excluded(path, patterns):
     """Whether path matches one of the glob patterns (against its full path or any tail of it)."""
+    import fnmatch
+
     parts = Path(path).as_posix().split("/")
     tails = ["/".join(parts[k:]) for k in range(len(parts))]
     return any(fnmatch.fnmatch(t, pat) for pat in patterns for t in tails)

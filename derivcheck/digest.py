@@ -1,10 +1,8 @@
 """Cache keys, computed in one place: a digest of everything an outcome depends on."""
-import dataclasses
 import functools
 import hashlib
-import importlib.util
-import platform
-from pathlib import Path
+import os
+import sys
 
 DERIVATION_FIELDS_NOT_IN_KEY = ("chain",)  # each link's key adds its own two sides, rules and conditions
 
@@ -26,6 +24,8 @@ def stable(obj, strict=False):
 
 
 def _spell(obj, out, strict):
+    import dataclasses
+
     from sympy import Basic, srepr
 
     if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
@@ -54,32 +54,58 @@ def _spell(obj, out, strict):
         out.append(f"?{type(obj).__qualname__}:{obj!r};")
 
 
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".lark", ".json")
+# the libraries whose version can decide an outcome (the files holding their versions)
+VERSIONED = (("sympy", "release.py"), ("mpmath", "__init__.py"), ("yaml", "__init__.py"), ("lark", "__init__.py"),
+             ("markdown_it", "__init__.py"), ("mdit_py_plugins", "__init__.py"), ("nbformat", "_version.py"))
+
+
 def _rules_folder():
     """The rule catalogue's folder, found without importing it (importing rules imports SymPy)."""
-    here = Path(__file__).resolve().parent
-    return here / "rules" if (here / "rules").is_dir() else here.parent / "rules"
+    here = os.path.dirname(os.path.realpath(__file__))
+    inside = os.path.join(here, "rules")
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "rules")
 
 
-def _sympy_release():
-    """SymPy's release file (its version), read without importing SymPy."""
-    spec = importlib.util.find_spec("sympy")
+def _release(package, file):
+    """The file of package that holds its version, read without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        release = Path(folder) / "release.py"
-        if release.is_file():
-            return release.read_bytes()
-    return b"no sympy"
+        release = os.path.join(folder, file)
+        if os.path.isfile(release):
+            with open(release, "rb") as f:
+                return f.read()
+    return b"no " + package.encode()
+
+
+def _code_files(folder):
+    """(relative name, path) of every source file under folder, __pycache__ left out."""
+    out = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        out += [(os.path.relpath(os.path.join(top, f), folder), os.path.join(top, f))
+                for f in files if f.endswith(CODE_SUFFIXES)]
+    return out
 
 
 @functools.lru_cache(maxsize=1)
 def code_digest():
-    """A SHA-256 of derivcheck's own source and built-in files, the rules, and the SymPy and
-    Python versions: a changed engine or library never reads old outcomes. Needs no SymPy."""
-    folders = {Path(__file__).resolve().parent, _rules_folder()}
-    files = sorted({p for folder in folders for pattern in ("*.py", "*.yaml", "*.yml", "*.lark", "*.json")
-                    for p in folder.rglob(pattern) if "__pycache__" not in p.parts})
-    digest = hashlib.sha256(b"python " + platform.python_version().encode() + b"\0" + _sympy_release() + b"\0")
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    """A SHA-256 of derivcheck's own source and built-in files, the rules, and the versions of Python
+    and the libraries in VERSIONED: a changed engine or library never reads old outcomes. Imports none."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    rules = _rules_folder()
+    files = _code_files(here)
+    if not rules.startswith(here + os.sep):  # a source checkout: the catalogue beside the package
+        files += [("../rules/" + name, path) for name, path in _code_files(rules)]
+    files.sort()
+    digest = hashlib.sha256(b"python " + sys.version.encode() + b"\0")
+    for package, file in VERSIONED:
+        digest.update(_release(package, file) + b"\0")
+    for name, path in files:
+        with open(path, "rb") as f:
+            digest.update(name.encode() + b"\0" + f.read() + b"\0")
     return digest.hexdigest()
 
 
@@ -87,6 +113,8 @@ def derivation_digest(deriv, options, lemmas):
     """The part of every key of deriv's links: its whole elaboration except the chain (the
     declarations, ranges, shapes, parameters, losses, definitions, assumptions, claim, names),
     the options, every cited derivation (as deriv's own fields) and derivcheck's code."""
+    import dataclasses
+
     digest = hashlib.sha256(code_digest().encode())
     digest.update(stable(options).encode())
     digest.update(_without_chain(deriv).encode())
@@ -98,6 +126,8 @@ def derivation_digest(deriv, options, lemmas):
 
 
 def _without_chain(deriv):
+    import dataclasses
+
     return stable({f.name: getattr(deriv, f.name) for f in dataclasses.fields(deriv)
                    if f.name not in DERIVATION_FIELDS_NOT_IN_KEY})
 

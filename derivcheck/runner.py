@@ -7,7 +7,7 @@ from .errors import DerivError
 from .hints import teach
 from .lemmas import citations
 from .load import load_document, load_file
-from .source import DOCUMENT_SUFFIXES, is_document
+from .source import files_in, is_document
 from .model import NOT_VERIFIED, UNPROVED, VERIFIED, Check, DerivationResult, Outcome, Report
 from .rules import lookup
 from .verdict import first_failure
@@ -19,8 +19,7 @@ def resolve(targets):
     for target in targets:
         p = Path(target)
         if p.is_dir():
-            found = sorted(set(p.rglob("*.deriv.yaml")) | set(p.rglob("*.deriv.yml"))
-                           | {f for s in DOCUMENT_SUFFIXES for f in p.rglob("*" + s)})
+            found = files_in(p)
             if not found:
                 errors.append(DerivError("no *.deriv.yaml files or documents in this folder", file=target))
             paths += found
@@ -121,13 +120,14 @@ def _failed(deriv, reason):
     return result
 
 
-def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None, shard=None):
+def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None, shard=None, every=None):
     """Load and verify every target: a Report with results and unreadable inputs.
 
     timeout > 0 (seconds per link of CPU time) or jobs > 1 runs each derivation in a forked
     worker (see workers.py); cache is a LinkCache (or None) that remembers link outcomes across
     runs; progress(done, total, name), if given, hears each derivation finish; shard (k, n)
-    verifies only the k-th of n deterministic parts (see shard.py).
+    verifies only the k-th of n deterministic parts (see shard.py); every, a list, gets every
+    derivation's result (the cited ones not shown too).
     """
     report = Report(strict=strict)
     paths, report.errors = resolve(targets)
@@ -148,6 +148,8 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         result.derivation = deriv  # the parent's own object, not the worker's copy
         for n in (deriv.name,) + deriv.aliases:
             results[n] = result
+        if every is not None:
+            every.append(result)
         if key in shown:
             report.results.append(result)
         if progress is not None:

@@ -7,6 +7,7 @@ from .source import YAML_SUFFIXES
 
 SKIP = {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__", "build", "dist"}
 MAX_FILES = 5000  # a repository with more derivation files than this is searched no further
+WATCHERS = []  # callables told (name, near, found) of every search (filecache.py records a run's inputs)
 
 
 def root_of(path):
@@ -38,6 +39,13 @@ def _declares(text, name):
 
 def find(name, near):
     """The first file of near's repository (other than near) that declares derivation name, or None."""
+    found = _find(name, near)
+    for watch in WATCHERS:
+        watch(name, near, found)
+    return found
+
+
+def _find(name, near):
     if not near or str(near).startswith("builtin:") or not Path(near).is_file():
         return None
     me = Path(near).resolve()
