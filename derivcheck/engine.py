@@ -239,8 +239,8 @@ class _Replay:
         if ok and samples:
             return Outcome(PROVED, what, samples=samples)
         if ok:
-            return Outcome(UNPROVED, f"{what} by algebra, but {_evidence(samples, dev, undefined)}")
-        return Outcome(UNPROVED, f"{what}: not shown by algebra, {_evidence(samples, dev, undefined)}")
+            return Outcome(UNPROVED, f"{what} by algebra, but {_evidence(samples, dev, undefined)}", samples=samples)
+        return Outcome(UNPROVED, f"{what}: not shown by algebra, {_evidence(samples, dev, undefined)}", samples=samples)
 
     def assumptions(self):
         """Each `assume` entry: refuted if the numbers contradict it, else proved by the rules or a hypothesis."""

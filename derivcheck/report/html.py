@@ -2,12 +2,13 @@
 from html import escape
 
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
-from .base import assuming, counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line
+from .base import (assuming, counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line,
+                   where)
 from . import written
 from .latex import math as latex_of
 
 COLORS = {PROVED: "#1a7f37", MISJUSTIFIED: "#9a6700", UNPROVED: "#9a6700", REFUTED: "#cf222e",
-          "names no rule": "#cf222e", VERIFIED: "#1a7f37"}
+          "names no rule": "#cf222e", VERIFIED: "#1a7f37", "not checked": "#9a6700", "skipped": "#57606a"}
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; color: #1f2328; }
 table.derivcheck { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
@@ -83,10 +84,25 @@ def result_html(result):
             f'{escape(verdict)}</p></section>')
 
 
+def unchecked_html(report):
+    """The document blocks that were not checked (and those skipped), each at path:line:col with its reason."""
+    if not report.unchecked:
+        return ""
+    out = ['<section class="unchecked"><h2>Blocks not checked</h2><table class="derivcheck unchecked"><thead><tr>'
+           '<th>where</th><th>status</th><th>why</th></tr></thead><tbody>']
+    for u in report.unchecked:
+        word = "skipped" if u.skipped else "not checked"
+        why = "marked <code>derivcheck: skip</code>" if u.skipped else escape(u.reason)
+        out.append(f'<tr class="block" data-status="{word}"><td><code>{escape(where(u.file, u.line, u.column))}'
+                   f'</code></td><td>{_status(word)}</td><td>{why}</td></tr>')
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
 def report_html(report):
     parts = [result_html(r) for r in report.results]
     parts += [f'<p class="error"><b>error:</b> <code>{escape(str(e))}</code></p>' for e in report.errors]
-    return "".join(parts)
+    return "".join(parts) + unchecked_html(report)
 
 
 def page(report):

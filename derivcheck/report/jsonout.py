@@ -2,11 +2,12 @@
 import json
 
 from .. import __version__
+from ..reasons import check_reason, claim_reason, derivation_reason, link_reason
 from ..verdict import hypotheses
 
 
-def _outcome(outcome, line):
-    return {"line": line, "status": outcome.status, "message": outcome.message,
+def _outcome(outcome, line, reason):
+    return {"line": line, "status": outcome.status, "reason": reason, "message": outcome.message,
             "counterexample": outcome.counterexample}
 
 
@@ -15,7 +16,7 @@ def result_dict(result):
     steps = []
     for sr in result.steps:
         item = {"index": sr.step.index, "line": sr.step.line, "rules": list(sr.step.rules or [])}
-        item.update(_outcome(sr.outcome, sr.step.line))
+        item.update(_outcome(sr.outcome, sr.step.line, link_reason(result, sr)))
         if sr.step.column is not None:
             item["column"] = sr.step.column
         item["rules_found"] = list(sr.outcome.rules_found)
@@ -25,9 +26,10 @@ def result_dict(result):
         "file": d.file,
         "name": d.name,
         "verdict": result.verdict,
-        "claim": _outcome(result.claim, d.claim_line),
+        "reason": derivation_reason(result),  # a stable code: reasons.DERIVATION
+        "claim": _outcome(result.claim, d.claim_line, claim_reason(result.claim)),
         "steps": steps,
-        "checks": [dict(kind=c.kind, **_outcome(c.outcome, c.line)) for c in result.checks],
+        "checks": [dict(kind=c.kind, **_outcome(c.outcome, c.line, check_reason(c))) for c in result.checks],
         "hypotheses": [{"line": h.line, "text": h.text} for h in hypotheses(result)],  # "verified assuming" these
     }
 

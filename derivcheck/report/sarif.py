@@ -16,7 +16,7 @@ RULES = {
     "failed-check": ("error", "The chain does not meet the claim, or the cases do not cover every index"),
     "refuted-claim": ("error", "The claim itself is false"),
     "unreadable": ("error", "A file or expression that cannot be read"),
-    "not-checked": ("warning", "A block of a document that is not checked"),
+    "not-checked": ("warning", "A block of a document that is not checked (a note if marked `derivcheck: skip`)"),
     "hypothesis": ("warning", "An assume entry the rules cannot prove: verified only assuming it (--strict fails it)"),
 }
 LINK_RULE = {REFUTED: "refuted-link", MISJUSTIFIED: "misjustified-link", UNPROVED: "unproved-link"}
@@ -39,9 +39,12 @@ def results(report):
     out = []
     for exc in report.errors:
         out.append(_result("unreadable", exc.message, exc.file, exc.line, exc.column))
-    for u in report.unchecked:
-        if not u.skipped:
-            out.append(_result("not-checked", f"not checked: {u.reason}", u.file, u.line, u.column))
+    for u in report.unchecked:  # as the text report lists them: a block skipped on purpose is a note
+        if u.skipped:
+            out.append(_result("not-checked", "skipped (derivcheck: skip)", u.file, u.line, u.column, "note"))
+        else:
+            out.append(_result("not-checked", f"not checked: {u.reason}", u.file, u.line, u.column,
+                               "error" if report.strict else None))  # --strict fails the run on it
     for result in report.results:
         d = result.derivation
         for sr in result.steps:
