@@ -43,37 +43,75 @@ def variable_base(x):
     return x.base if isinstance(x, Indexed) else x
 
 
-def bottom_up(expr, fn, scope=None):
+def bottom_up(expr, fn, scope=None, memo=None):
     """Rebuild expr leaves-first, replacing each node by fn(node, scope).
 
     scope maps each bound index of the enclosing sums to its (lo, hi), and scope[FROZEN] holds
     the variables of the enclosing derivatives (a defined p is not unfolded inside D(f, p[n])).
     Bound index symbols, the bases of entries, the limits of sums and the variable of a
-    derivative (all but its indices) are not visited.
+    derivative (all but its indices) are not visited. memo (a dict, kept by the caller across
+    calls with the same fn) remembers the result of each (subtree, scope): fn must then be a
+    pure function of (node, scope), so a subtree met again is not walked again.
     """
     scope = scope or {}
+    if memo is None:
+        return _walk(expr, fn, scope)
+    return _walk_memo(expr, fn, scope, frozenset(scope.items()), memo)
+
+
+def _walk(expr, fn, scope):
     if isinstance(expr, Sum):
         inner = limits_scope(expr, scope)
-        body = bottom_up(expr.function, fn, inner)
+        body = _walk(expr.function, fn, inner)
         new = expr if body == expr.function else Sum(body, *expr.limits)
     elif isinstance(expr, D):
         f, x = expr.args
         inner = dict(scope)
         inner[FROZEN] = scope.get(FROZEN, frozenset()) | {variable_base(x)}
-        body = bottom_up(f, fn, inner)
+        body = _walk(f, fn, inner)
         if isinstance(x, Indexed):
-            idx = tuple(bottom_up(i, fn, scope) for i in x.indices)
+            idx = tuple(_walk(i, fn, scope) for i in x.indices)
             x = x if idx == x.indices else x.base[idx]
         new = expr if (body, x) == expr.args else D(body, x)
     elif isinstance(expr, Indexed):
-        idx = [bottom_up(i, fn, scope) for i in expr.indices]
+        idx = [_walk(i, fn, scope) for i in expr.indices]
         new = expr if tuple(idx) == expr.indices else expr.base[tuple(idx)]
     elif isinstance(expr, IndexedBase) or not expr.args:
         new = expr
     else:
-        args = [bottom_up(a, fn, scope) for a in expr.args]
+        args = [_walk(a, fn, scope) for a in expr.args]
         new = expr if tuple(args) == expr.args else expr.func(*args)
     return fn(new, scope)
+
+
+def _walk_memo(expr, fn, scope, key, memo):
+    """_walk with memo[(expr, key)], key the frozen items of scope."""
+    found = memo.get((expr, key))
+    if found is not None:
+        return found
+    if isinstance(expr, Sum):
+        inner = limits_scope(expr, scope)
+        body = _walk_memo(expr.function, fn, inner, frozenset(inner.items()), memo)
+        new = expr if body == expr.function else Sum(body, *expr.limits)
+    elif isinstance(expr, D):
+        f, x = expr.args
+        inner = dict(scope)
+        inner[FROZEN] = scope.get(FROZEN, frozenset()) | {variable_base(x)}
+        body = _walk_memo(f, fn, inner, frozenset(inner.items()), memo)
+        if isinstance(x, Indexed):
+            idx = tuple(_walk_memo(i, fn, scope, key, memo) for i in x.indices)
+            x = x if idx == x.indices else x.base[idx]
+        new = expr if (body, x) == expr.args else D(body, x)
+    elif isinstance(expr, Indexed):
+        idx = [_walk_memo(i, fn, scope, key, memo) for i in expr.indices]
+        new = expr if tuple(idx) == expr.indices else expr.base[tuple(idx)]
+    elif isinstance(expr, IndexedBase) or not expr.args:
+        new = expr
+    else:
+        args = [_walk_memo(a, fn, scope, key, memo) for a in expr.args]
+        new = expr if tuple(args) == expr.args else expr.func(*args)
+    out = memo[(expr, key)] = fn(new, scope)
+    return out
 
 
 def bound_symbols(expr):

@@ -51,17 +51,35 @@ def canonical_bound(expr):
     return found
 
 
-def _canonical_bound(expr):
+def _canonical_bound(expr, every_order=True):
     if isinstance(expr, Sum):
-        body = canonical_bound(expr.function)
+        body = canonical_bound(expr.function) if every_order else alpha_form(expr.function)
         limits = list(expr.limits)
         bound = {lim[0] for lim in limits}
         independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
-        orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
+        orders = itertools.permutations(limits) if every_order and independent and len(limits) <= 4 else [limits]
         depth = _sum_depth(body)
         taken = (body.free_symbols | bound_symbols(body)) - bound  # the same for every order: computed once
         return min((_rename(body, list(order), depth, taken) for order in orders), key=default_sort_key)
-    return expr.func(*[canonical_bound(a) for a in expr.args])
+    args = [canonical_bound(a) if every_order else alpha_form(a) for a in expr.args]
+    return expr if tuple(args) == expr.args else expr.func(*args)
+
+
+_alpha_memo = {}
+
+
+def alpha_form(expr):
+    """expr with every Sum's bound indices renamed as canonical_bound does, in the order its limits
+    are written (no other order tried): two expressions that differ only in the names of their bound
+    indices get one form. A cheaper first test than canonical_bound; memoised (a pure function)."""
+    if not expr.has(Sum):
+        return expr
+    found = _alpha_memo.get(expr)
+    if found is None:
+        if len(_alpha_memo) >= _MEMO_LIMIT:
+            _alpha_memo.clear()
+        found = _alpha_memo[expr] = _canonical_bound(expr, every_order=False)
+    return found
 
 
 def _rename(body, limits, depth, taken):
@@ -302,6 +320,8 @@ def equal(a, b, ctx=None):
         return True
     _guard(a)
     _guard(b)
+    if alpha_form(a) == alpha_form(b):  # the same up to the names of bound indices
+        return True
     delta = normal(a, ctx) - normal(b, ctx)
     if delta == 0:
         return True

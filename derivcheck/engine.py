@@ -24,8 +24,12 @@ ALGEBRA = BY_NAME["algebra"]
 _silent = self_derivative  # D(x, x) = 1 (declared in rules/index_rule), applied wherever a rule leaves it
 
 
-def rewrite(expr, rules, env):
-    """Apply the transforms of rules leaves-first, pass after pass, until nothing changes."""
+def rewrite(expr, rules, env, memo=None):
+    """Apply the transforms of rules leaves-first, pass after pass, until nothing changes.
+
+    memo (a dict) remembers each subtree's result of a pass, so a subtree already rewritten is not
+    walked again: pass the same dict only to calls with the same rules and env (the transforms are
+    pure functions of node, env.ctx, env.conditions and scope; their notes are already in env)."""
     active = [r for r in rules if r is not ALGEBRA]
 
     def step(node, scope):
@@ -36,8 +40,9 @@ def rewrite(expr, rules, env):
                 return new
         return _silent(node, scope)
 
+    memo = {} if memo is None else memo
     for _ in range(MAX_PASSES):
-        new = bottom_up(expr, step)
+        new = bottom_up(expr, step, memo=memo)
         if new == expr:
             return new
         expr = new
@@ -46,10 +51,11 @@ def rewrite(expr, rules, env):
 
 def proves(a, b, rules, env):
     """Whether rules (and algebra) bring a and b to one normal form."""
-    ra, rb = rewrite(a, rules, env), rewrite(b, rules, env)
+    memo = {}  # the same rules and env throughout: one memo for the four rewrites
+    ra, rb = rewrite(a, rules, env, memo), rewrite(b, rules, env, memo)
     if canon.equal(ra, rb, env.ctx):
         return True
-    na, nb = rewrite(canon.normal(ra, env.ctx), rules, env), rewrite(canon.normal(rb, env.ctx), rules, env)
+    na, nb = rewrite(canon.normal(ra, env.ctx), rules, env, memo), rewrite(canon.normal(rb, env.ctx), rules, env, memo)
     return canon.equal(na, nb, env.ctx)
 
 
@@ -59,7 +65,8 @@ def _try(a, b, rules, ctx, conditions, first=()):
     env = Env(ctx, conditions)
     try:
         if first:
-            a, b = rewrite(a, list(first), env), rewrite(b, list(first), env)
+            memo = {}
+            a, b = rewrite(a, list(first), env, memo), rewrite(b, list(first), env, memo)
         return proves(a, b, list(rules), env), env
     except canon.TooLarge:
         return False, env
