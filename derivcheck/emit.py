@@ -7,10 +7,13 @@ from pathlib import Path
 from sympy import Indexed, Symbol
 from sympy.printing.pycode import PythonCodePrinter
 
-from . import __version__
+from . import __version__, vocabulary
 from .calculus import free_indices, instantiate, unfold_all
 from .errors import DerivError
 from .model import links
+
+# the function table's numpy forms, under the names SymPy's Python printer writes (vocabulary.py)
+VOCABULARY = "\n".join(f"{f.emit[0]} = {f.emit[1]}" for f in vocabulary.FUNCTIONS if f.emit)
 
 TEMPLATE = '''"""Numeric functions for the derivation {name!r}, emitted by derivcheck {version}.
 
@@ -24,19 +27,16 @@ of the free indices, and the claim against finite differences of the definitions
 import builtins
 import itertools
 
+import math
 import numpy
-from math import copysign, erf as _erf
-from numpy import arccos as acos, arcsin as asin, arctan as atan, cos, cosh, exp, log, pi, sign, sin, sinh, sqrt, tan, tanh
+from math import copysign
+from numpy import pi
 
-erf = numpy.vectorize(_erf)
+{vocabulary}
 
 
 def InvEntry(X, r, c):  # noqa: N802 - the entry (r, c) of inv(X), X indexed from 1
     return numpy.linalg.inv(X[1:, 1:])[r - 1, c - 1]
-
-
-def Sigmoid(u):  # noqa: N802 - sigmoid(u)
-    return 1 / (1 + exp(-u))
 
 
 def DetOf(X):  # noqa: N802 - det(X), X indexed from 1
@@ -307,7 +307,7 @@ def module_source(deriv):
         + (f"({_bound(a.values[0], sizes)}, {_bound(a.values[1], sizes)})" if a.values else "None") + ")"
         for name, a in ctx.arrays.items()) + "}"
     return TEMPLATE.format(
-        name=deriv.name, version=__version__, signature=args or "(none)", functions="\n\n".join(functions),
+        vocabulary=VOCABULARY, name=deriv.name, version=__version__, signature=args or "(none)", functions="\n\n".join(functions),
         sizes=sizes, indices=indices, scalars={n: k for n, (_, k) in ctx.scalars.items()}, arrays=arrays,
         chain="[" + ", ".join(chain) + "]", links="[" + ", ".join(link_rows) + "]",
         claim_lhs="claim_lhs", claim_rhs="claim_rhs", claim_free=tuple(claim_free), signature_list=signature,

@@ -1,9 +1,17 @@
 """The lark grammar of derivcheck's LaTeX input (read by latex_in.py)."""
+import re
+
+from .vocabulary import FUNCTIONS
+
+# the function commands (\tanh, \sec): the function table's plain commands (\sqrt has its own token),
+# and those a mathematician writes that derivcheck reads elsewhere or refuses by name
+FUNC_COMMANDS = sorted({cmd[1:] for f in FUNCTIONS for cmd in f.latex if re.fullmatch(r"\\[a-zA-Z]+", cmd)} - {"sqrt"}
+                       | {"det", "max", "min", "lg", "csc", "cot"})
 
 # Functions are items of a juxtaposition (`\log x`, `\sin^2 x`, `\exp(x)^2`) and the Leibniz
 # fractions are ordinary \frac atoms: latex_in.py gives them their scope, where the reading of a
 # whole product is known, and refuses what a mathematician could read two ways.
-GRAMMAR = r"""
+GRAMMAR = (r"""
 ?start: relation
 ?relation: expr
     | expr "=" expr              -> eq
@@ -88,7 +96,7 @@ FRAC: "\\frac" | "\\dfrac" | "\\tfrac"
 FRACSHORT.3: /\\[dt]?frac\s*[0-9A-Za-z]\s*[0-9A-Za-z]/
 PARTIAL: "\\partial"
 NABLA: "\\nabla"
-FUNC: /\\(exp|log|ln|tanh|sinh|cosh|tan|sin|cos|sec|csc|cot|arcsin|arccos|arctan|det|max|min|lg)(?![a-zA-Z])/
+FUNC: /\\(@FUNC@)(?![a-zA-Z])/
 SQRT: "\\sqrt"
 DELTA: "\\delta"
 TOP.2: /\\(top|intercal|mathsf\s*\{\s*T\s*\})(?![a-zA-Z])/
@@ -111,4 +119,4 @@ SPACE: /\\[,;:! ]/ | /\\q?quad(?![a-zA-Z])/ | "~" | /\\(displaystyle|textstyle|l
 %import common.WS
 %ignore WS
 %ignore SPACE
-"""
+""").replace("@FUNC@", "|".join(FUNC_COMMANDS))

@@ -76,3 +76,90 @@ def test_a_delta_equates_its_indices_in_the_product_and_nothing_more():
     inner = sympy.Sum(p[k] * p[l], (l, 1, n))  # l bound here: left alone
     assert equal(d * p[m] * inner, d * p[l] * inner)
     assert not equal(d * inner, d * sympy.Sum(p[k] * p[m], (l, 1, n)))
+
+
+# -- every consumer reads the one table: the parser, chain_rule, the evidence, emit, LaTeX in and out ------
+
+ENTRIES = vocabulary.FUNCTIONS
+ONE_X = "derivcheck: 1\nname: one\nsymbols:\n  x: real\nclaim: {e} == {e}\nsteps:\n  - {e}\n"
+
+
+def _ctx():
+    from derivcheck.load import load_text
+
+    (d,) = load_text(ONE_X.format(e="x"))
+    return d.ctx, d.ctx.scalars["x"][0]
+
+
+def test_the_parser_and_chain_rule_know_every_entry():
+    from derivcheck.build import value
+
+    ctx, x = _ctx()
+    for entry in ENTRIES:
+        assert value(ctx, f"{entry.name}(x)")[0] == entry.build(x), entry.name
+    # chain_rule differentiates every applied function of the table (sqrt, relu, softplus are built of others;
+    # step is Heaviside(u, 1/2), its value at 0 an argument, and chain_rule leaves it)
+    assert {f.name for f in ENTRIES if f.head is not None and vocabulary.derivative(f.build(U)) is None} == {"step"}
+    assert {f.name for f in ENTRIES if f.head is None} == {"sqrt", "relu", "softplus"}
+
+
+def test_the_evidence_computes_exactly_the_entries_with_a_slope():
+    from derivcheck.evidence import compiler, values
+
+    with_slope = {f.name for f in ENTRIES if f.slope is not None}
+    assert set(values.BY_NAME) == with_slope
+    assert set(compiler.UNARY) == {vocabulary.BY_NAME[name].head for name in with_slope}
+    # an applied function without a slope is a node the evidence computes itself: step (Heaviside, its value at 0)
+    assert {f.name for f in ENTRIES if f.head is not None and f.slope is None} == {"step"}
+
+
+@pytest.mark.parametrize("entry", [f for f in ENTRIES if f.slope is not None], ids=lambda f: f.name)
+def test_each_slope_is_the_derivative_of_its_own_numeric_form(entry):
+    """The evidence's F' is written apart from chain_rule's; checked here against central differences
+    of the float form, so a wrong slope (or a wrong derivative) in the table fails a test."""
+    from derivcheck.evidence.values import BY_NAME, HP, Dual, derivative
+
+    f, tag, h = BY_NAME[entry.name], 10**6, 1e-6
+    for point in (abs(p) for p in POINTS) if entry.name in ("log", "sqrt") else POINTS:
+        exact = derivative(f(Dual(tag, point, 1.0)), tag)
+        central = (entry.numeric(point + h) - entry.numeric(point - h)) / (2 * h)
+        assert math.isclose(exact, central, rel_tol=1e-6, abs_tol=1e-8), (entry.name, point)
+        assert math.isclose(float(f(HP.mpf(point))), entry.numeric(point), rel_tol=1e-12, abs_tol=1e-15)
+
+
+@pytest.mark.parametrize("name,point", [("log", -1.0), ("log", 0.0), ("arcsin", 2.0), ("arccos", -1.5), ("exp", 1e6)])
+def test_outside_its_domain_a_function_is_undefined_in_every_precision(name, point):
+    from derivcheck.evidence.values import BY_NAME, HP, Undefined
+
+    for x in (point, HP.mpf(point)):
+        if name == "exp" and x is not point:
+            continue  # an mpmath exponential does not overflow
+        with pytest.raises(Undefined):
+            BY_NAME[name](x)
+
+
+def test_emitted_modules_compute_every_entry():
+    from derivcheck.emit import load_module, module_source
+    from derivcheck.load import load_text
+
+    for entry in ENTRIES:
+        (d,) = load_text(ONE_X.format(e=f"{entry.name}(x / 3)"))
+        module = load_module(module_source(d), name=f"emitted_{entry.name}")
+        for point in (abs(p) for p in POINTS) if entry.name in ("log", "sqrt") else POINTS:
+            assert math.isclose(float(module.claim_lhs(3 * point)), entry.numeric(point), rel_tol=1e-9,
+                                abs_tol=1e-12), entry.name
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda f: f.name)
+def test_every_latex_command_of_an_entry_reads_as_it_and_reports_write_it_so(entry):
+    from derivcheck.build import value
+    from derivcheck.report.written import NAMED, ascii_tex
+
+    ctx, x = _ctx()
+    for cmd in entry.latex:
+        tex = f"{cmd}{{x}}" if cmd == r"\sqrt" else f"{cmd}(x)"
+        assert value(ctx, tex, tex=True)[0] == entry.build(x), (entry.name, cmd)
+    if entry.latex:
+        assert NAMED[entry.name] == entry.latex[0]
+    written = ascii_tex(f"{entry.name}(x)")
+    assert value(ctx, written, tex=True)[0] == entry.build(x), (entry.name, written)

@@ -12,18 +12,12 @@ import sympy
 from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
 
 from ..calculus import D, substitute
-from ..vocabulary import Sigmoid
+from .. import vocabulary
 from ..linalg import DetOf, InvEntry, solve
 from .reach import Reach
-from .values import (
-    HP, Dual, Undefined, abs_, acos_, asin_, atan_, cos_, cosh_, derivative, erf_, exp_, general_power, log_, power, real,
-    sec_, sech_, sign_, sin_, sinh_, tan_, tanh_,
-)
+from .values import BY_NAME as _OWN, HP, Dual, Undefined, derivative, general_power, power, real
 
-UNARY = {sympy.exp: exp_, sympy.log: log_, sympy.tanh: tanh_, sympy.sin: sin_, sympy.cos: cos_, sympy.tan: tan_,
-         sympy.sinh: sinh_, sympy.cosh: cosh_, sympy.atan: atan_, sympy.asin: asin_, sympy.acos: acos_,
-         sympy.Abs: abs_, sympy.sign: sign_, sympy.sec: sec_, sympy.sech: sech_, sympy.erf: erf_,
-         Sigmoid: lambda x: 1 / (1 + exp_(-1 * x))}
+UNARY = {vocabulary.BY_NAME[name].head: f for name, f in _OWN.items()}  # the function table's entries, evidence side
 _MISSING = object()
 _TAGS = itertools.count(1)
 

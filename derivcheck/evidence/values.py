@@ -10,6 +10,8 @@ import math
 
 from mpmath import MPContext
 
+from .. import vocabulary
+
 HP = MPContext()  # our own context: SymPy's global mpmath precision is never touched
 HP.dps = 50
 MPF = type(HP.mpf(1))
@@ -120,18 +122,25 @@ def real(x):
 
 
 def _unary(f, df, hp):
-    """f on floats, extended to Dual (df is f' on any value), Mag and HP numbers (hp)."""
+    """f on floats, extended to Dual (df is f' on any value), Mag and HP numbers (hp); a value outside
+    f's real domain (a math error, a complex or infinite HP value) is Undefined."""
 
     def g(x):
         t = type(x)
         if t is Dual:
             return Dual(x.t, g(x.a), df(x.a) * x.b)
         if t is Mag:
-            v = f(x.v)
+            v = g(x.v)
             return Mag(v, abs(df(x.v)) * x.m + abs(v))
         if t is MPF:
-            return hp(x)
-        return f(x)
+            v = hp(x)
+            if type(v) is int or (type(v) is MPF and HP.isfinite(v)):
+                return v
+            raise Undefined("outside the domain")
+        try:
+            return f(x)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            raise Undefined("outside the domain") from None
 
     return g
 
@@ -161,45 +170,32 @@ def power(x, n):
     return _pow(x, n)
 
 
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise Undefined("exp overflows") from None
+class _Own:
+    """What a vocabulary entry's slope is written with: the evidence's own functions (as attributes,
+    by name), power, real and pi (of the precision of its argument)."""
+
+    power = staticmethod(power)
+    real = staticmethod(real)
+
+    @staticmethod
+    def pi(a):
+        return HP.pi if type(real(a)) is MPF else math.pi
 
 
-def _log(x):
-    if x <= 0:
-        raise Undefined("log of a number <= 0")
-    return math.log(x)
+def functions(entries):
+    """{name: F on floats, Duals, Mags and HP numbers} for each entry of the function table that has
+    a slope (derivcheck/vocabulary.py): its numeric and hp forms, and its own slope for Duals."""
+    own, table = _Own(), {}
+    for e in entries:
+        if e.slope is None:
+            continue
+        table[e.name] = _unary(e.numeric, lambda a, s=e.slope: s(a, own), lambda v, h=e.hp: h(HP, v))
+        setattr(own, e.name, table[e.name])
+    return table
 
 
-exp_ = _unary(_exp, lambda a: exp_(a), HP.exp)
-log_ = _unary(_log, lambda a: power(a, -1), lambda v: HP.log(v) if v > 0 else _bad())
-tanh_ = _unary(math.tanh, lambda a: 1 - power(tanh_(a), 2), HP.tanh)
-sin_ = _unary(math.sin, lambda a: cos_(a), HP.sin)
-cos_ = _unary(math.cos, lambda a: -1 * sin_(a), HP.cos)
-tan_ = _unary(math.tan, lambda a: 1 + power(tan_(a), 2), HP.tan)
-sinh_ = _unary(math.sinh, lambda a: cosh_(a), HP.sinh)
-cosh_ = _unary(math.cosh, lambda a: sinh_(a), HP.cosh)
-atan_ = _unary(math.atan, lambda a: power(1 + power(a, 2), -1), HP.atan)
-asin_ = _unary(lambda v: math.asin(v) if -1 <= v <= 1 else _bad(), lambda a: power(1 - power(a, 2), -0.5),
-               lambda v: HP.asin(v) if -1 <= v <= 1 else _bad())
-acos_ = _unary(lambda v: math.acos(v) if -1 <= v <= 1 else _bad(), lambda a: -1 * power(1 - power(a, 2), -0.5),
-               lambda v: HP.acos(v) if -1 <= v <= 1 else _bad())
-abs_ = _unary(abs, lambda a: (real(a) > 0) - (real(a) < 0), abs)
-sign_ = _unary(lambda v: (v > 0) - (v < 0), lambda a: 0, lambda v: (v > 0) - (v < 0))
-sec_ = _unary(lambda v: 1 / math.cos(v), lambda a: sec_(a) * tan_(a), lambda v: 1 / HP.cos(v))
-sech_ = _unary(lambda v: 1 / math.cosh(v), lambda a: -1 * sech_(a) * tanh_(a), lambda v: 1 / HP.cosh(v))
-erf_ = _unary(math.erf, lambda a: 2 * exp_(-1 * power(a, 2)) * power(_pi(a), -0.5), HP.erf)
-
-
-def _pi(a):
-    return HP.pi if type(real(a)) is MPF else math.pi
-
-
-def _bad():
-    raise Undefined("outside the domain")
+BY_NAME = functions(vocabulary.FUNCTIONS)
+exp_, log_ = BY_NAME["exp"], BY_NAME["log"]
 
 
 def general_power(x, y):

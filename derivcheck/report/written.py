@@ -1,15 +1,15 @@
 """The author's own expressions as LaTeX: their LaTeX, or their ASCII text typeset in the order written."""
 import re
 
+from .. import vocabulary
 from ..errors import DerivError
 from ..parse import parse
 
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
          "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
          "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"}
-NAMED = {"log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "tanh": r"\tanh",
-         "sinh": r"\sinh", "cosh": r"\cosh", "arcsin": r"\arcsin", "arccos": r"\arccos", "arctan": r"\arctan",
-         "max": r"\max"}
+# how a function is written: the first LaTeX command of its entry in the function table
+NAMED = {f.name: f.latex[0] for f in vocabulary.FUNCTIONS if f.latex} | {"ln": r"\ln", "max": r"\max"}
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
 
 
