@@ -1,7 +1,7 @@
 """The `algebra` normal form: canonical bound indices, linear sums, and a bounded zero test."""
 import itertools
 
-from sympy import (Add, Dummy, Heaviside, Indexed, Integer, KroneckerDelta, Max, Mul, Pow, Product, Sum, Symbol, cos,
+from sympy import (Add, Dummy, Heaviside, Indexed, IndexedBase, Integer, KroneckerDelta, Max, Min, Mul, Pow, Product, Sum, Symbol, cos,
                    cosh, default_sort_key, diff, exp, expand, fraction, log, sec, sech, sin, sinh, tan, tanh, together)
 
 from .calculus import D, bound_symbols, substitute
@@ -51,35 +51,68 @@ def canonical_bound(expr):
     return found
 
 
-def _canonical_bound(expr, every_order=True):
+def _canonical_bound(expr):
     if isinstance(expr, Sum):
-        body = canonical_bound(expr.function) if every_order else alpha_form(expr.function)
+        body = canonical_bound(expr.function)
         limits = list(expr.limits)
         bound = {lim[0] for lim in limits}
         independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
-        orders = itertools.permutations(limits) if every_order and independent and len(limits) <= 4 else [limits]
+        orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
         depth = _sum_depth(body)
         taken = (body.free_symbols | bound_symbols(body)) - bound  # the same for every order: computed once
         return min((_rename(body, list(order), depth, taken) for order in orders), key=default_sort_key)
-    args = [canonical_bound(a) if every_order else alpha_form(a) for a in expr.args]
+    args = [canonical_bound(a) for a in expr.args]
     return expr if tuple(args) == expr.args else expr.func(*args)
 
 
-_alpha_memo = {}
+_SYMMETRIC = (Add, Mul, Max, Min)  # the order of their arguments carries no meaning
 
 
-def alpha_form(expr):
-    """expr with every Sum's bound indices renamed as canonical_bound does, in the order its limits
-    are written (no other order tried): two expressions that differ only in the names of their bound
-    indices get one form. A cheaper first test than canonical_bound; memoised (a pure function)."""
-    if not expr.has(Sum):
-        return expr
-    found = _alpha_memo.get(expr)
-    if found is None:
-        if len(_alpha_memo) >= _MEMO_LIMIT:
-            _alpha_memo.clear()
-        found = _alpha_memo[expr] = _canonical_bound(expr, every_order=False)
-    return found
+def alpha_key(expr):
+    """A key (nested tuples, no SymPy object built) equal for two expressions that differ only in
+    the names of the indices their Sums bind, the order of the terms and factors of sums and
+    products, and the order of δ(a, b): each bound index is replaced by its binder's position from
+    the outside in (de Bruijn levels), a limit's range read outside it. Equal keys mean equal
+    values; unequal keys mean nothing (a cheap first test before the normal form). None for a node
+    that binds names some other way (no key)."""
+    try:
+        return _key(expr, {}, 0)
+    except _NoKey:
+        return None
+
+
+class _NoKey(Exception):
+    """A node the key does not cover."""
+
+
+def _key(expr, env, depth):
+    """(hash, name, parts) of expr; env maps each bound index in scope to its level."""
+    if not expr.args or isinstance(expr, IndexedBase):
+        level = env.get(expr)
+        if level is not None:
+            return (hash(("bound", level)), "bound", level)
+        name = type(expr).__name__
+        return (hash((name, expr)), name, expr)
+    if isinstance(expr, (Sum, Product)):
+        inner, kids = dict(env), []
+        for limit in reversed(expr.limits):  # the last limit is the outermost; its range is read outside it
+            if len(limit) != 3:
+                raise _NoKey(str(limit))
+            var, lo, hi = limit
+            kids += [_key(lo, inner, depth), _key(hi, inner, depth)]
+            inner[var] = depth
+            depth += 1
+        kids.append(_key(expr.function, inner, depth))
+    elif getattr(expr, "bound_symbols", None):
+        raise _NoKey(type(expr).__name__)
+    else:
+        kids = [_key(a, env, depth) for a in expr.args]
+        if isinstance(expr, _SYMMETRIC) and expr.is_commutative is not False:
+            kids.sort(key=lambda k: k[0])
+        elif isinstance(expr, KroneckerDelta):
+            kids[:2] = sorted(kids[:2], key=lambda k: k[0])
+    name = type(expr).__name__
+    return (hash((name, tuple(k[0] for k in kids))), name, tuple(kids))
 
 
 def _rename(body, limits, depth, taken):
@@ -320,7 +353,8 @@ def equal(a, b, ctx=None):
         return True
     _guard(a)
     _guard(b)
-    if alpha_form(a) == alpha_form(b):  # the same up to the names of bound indices
+    key = alpha_key(a)
+    if key is not None and key == alpha_key(b):  # the same up to bound names and the order of terms
         return True
     delta = normal(a, ctx) - normal(b, ctx)
     if delta == 0:

@@ -1,9 +1,9 @@
 """The symbolic shortcuts of issue 14 give what the long way gives: the memo of a rewrite is keyed
-by scope, and alpha_form never makes two different expressions equal."""
-from sympy import IndexedBase, Sum, Symbol, symbols
+by scope, and alpha_key never makes two different expressions equal."""
+from sympy import IndexedBase, Product, Sum, symbols
 
 from derivcheck.calculus import D, bottom_up
-from derivcheck.canon import alpha_form, canonical_bound, equal
+from derivcheck.canon import alpha_key, equal
 from derivcheck.engine import rewrite
 from derivcheck.rulebase import Env
 from derivcheck.rules import BY_NAME
@@ -66,28 +66,45 @@ def test_memo_is_reused_across_passes_and_calls():
     assert len(memo) == size  # met again: nothing walked again
 
 
-def test_alpha_form_meets_renamed_bound_indices_only():
+def test_alpha_key_meets_renamed_bound_indices_only():
     a = Sum(x[j] * x[k] ** 2, (j, 1, N))
-    assert alpha_form(a) == alpha_form(Sum(x[n] * x[k] ** 2, (n, 1, N)))
-    assert alpha_form(a) != alpha_form(Sum(x[k] * x[j] ** 2, (k, 1, N)))  # k free in a, j free here
-    assert alpha_form(Sum(x[j] * k, (j, 1, N))) != alpha_form(Sum(x[k] * j, (k, 1, N)))
+    assert alpha_key(a) == alpha_key(Sum(x[n] * x[k] ** 2, (n, 1, N)))
+    assert alpha_key(a) != alpha_key(Sum(x[k] * x[j] ** 2, (k, 1, N)))  # k free in a, j free here
+    assert alpha_key(Sum(x[j] * k, (j, 1, N))) != alpha_key(Sum(x[k] * j, (k, 1, N)))
     assert not equal(Sum(x[j] * k, (j, 1, N)), Sum(x[k] * j, (k, 1, N)))
     assert equal(Sum(x[j] * k, (j, 1, N)), Sum(x[n] * k, (n, 1, N)))
+    assert alpha_key(Sum(x[j], (j, 1, N))) != alpha_key(Sum(x[j], (j, 2, N)))
+    assert alpha_key(Sum(x[j], (j, 1, N))) != alpha_key(Product(x[j], (j, 1, N)))
+    assert alpha_key(x[j] - x[k]) != alpha_key(x[k] - x[j])
+    assert alpha_key(j ** k) != alpha_key(k ** j)
+    assert alpha_key(Sum(j ** n, (n, 1, N))) != alpha_key(Sum(n ** j, (n, 1, N)))
 
 
-def test_alpha_form_never_captures_a_free_name():
-    """A free index that happens to be named like a canonical bound one stays free."""
-    b0 = canonical_bound(Sum(x[j], (j, 1, N))).limits[0][0]
-    a = Sum(x[j] * b0, (j, 1, N))
-    out = alpha_form(a)
-    assert b0 in out.free_symbols and b0 not in {lim[0] for lim in out.limits}
-    assert alpha_form(Sum(x[n] * b0, (n, 1, N))) == out
-    assert not equal(a, Sum(x[b0] * j, (j, 1, N)))
+def test_alpha_key_never_confuses_a_free_name_with_a_bound_one():
+    """A free index named like another expression's bound one stays free."""
+    a = Sum(x[j] * k, (j, 1, N))
+    assert alpha_key(a) != alpha_key(Sum(x[k] * k, (k, 1, N)))
+    assert not equal(a, Sum(x[k] * k, (k, 1, N)))
+    inner_shadows = Sum(x[j] * Sum(x[j], (j, 1, N)), (j, 1, N))  # the inner j is another index
+    assert alpha_key(inner_shadows) == alpha_key(Sum(x[k] * Sum(x[n], (n, 1, N)), (k, 1, N)))
+    assert alpha_key(inner_shadows) != alpha_key(Sum(x[k] * Sum(x[k], (n, 1, N)), (k, 1, N)))
 
 
-def test_alpha_form_keeps_the_order_of_limits_and_dependent_ranges():
+def test_alpha_key_reads_a_range_outside_its_own_index():
+    """Σ_{k=1}^{N} Σ_{j=1}^{k}: the inner range uses the outer index; a range never sees its own index."""
     a = Sum(x[j] * k, (j, 1, k), (k, 1, N))
-    out = alpha_form(a)
-    assert {s for s in out.free_symbols if isinstance(s, Symbol)} == {x.label, N}  # every index still bound
-    assert alpha_form(Sum(x[n] * j, (n, 1, j), (j, 1, N))) == out
-    assert alpha_form(Sum(x[j] * k, (j, 1, N), (k, 1, j))) != out  # other ranges: another sum
+    assert alpha_key(a) == alpha_key(Sum(x[n] * j, (n, 1, j), (j, 1, N)))
+    assert alpha_key(a) != alpha_key(Sum(x[j] * k, (j, 1, N), (k, 1, N)))
+    own = Sum(x[k], (k, 1, k))  # the range's k is a free k
+    assert alpha_key(own) != alpha_key(Sum(x[n], (n, 1, n)))
+    assert alpha_key(own) == alpha_key(Sum(x[n], (n, 1, k)))
+
+
+def test_alpha_key_orders_terms_factors_and_delta():
+    from sympy import KroneckerDelta
+
+    a = Sum(KroneckerDelta(j, k) * x[j] + x[k] * 2, (j, 1, N))
+    b = Sum(2 * x[k] + x[n] * KroneckerDelta(k, n), (n, 1, N))
+    assert alpha_key(a) == alpha_key(b)
+    assert equal(a, b)
+    assert alpha_key(KroneckerDelta(j, k) * x[j]) != alpha_key(KroneckerDelta(j, k) * x[k])
