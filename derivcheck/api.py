@@ -11,9 +11,9 @@ class Result(model.DerivationResult):
     """A DerivationResult that Jupyter shows as its chain, each link with its status."""
 
     def _repr_html_(self):
-        from .report.html import result_html
+        from .report.html import notebook, result_html
 
-        return result_html(self)
+        return notebook(result_html(self))
 
     def _repr_markdown_(self):
         from .report.markdown import result_markdown
@@ -43,9 +43,9 @@ class Report(model.Report):
         return len(self.results)
 
     def _repr_html_(self):
-        from .report.html import report_html
+        from .report.html import notebook, report_html
 
-        return report_html(self)
+        return notebook(report_html(self))
 
     def _repr_markdown_(self):
         from .report.markdown import report_markdown

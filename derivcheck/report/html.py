@@ -1,24 +1,28 @@
 """The proof trace as one self-contained HTML page (math as MathML, no network); also the notebook display."""
 from html import escape
 
-from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
+from ..model import MISJUSTIFIED, NOT_VERIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
 from .base import (assuming, counterexample_lines, failure_phrase, rows, rules_phrase, status_word, summary_line,
                    where)
 from . import written
 from .latex import math as latex_of
+from .trace_tex import condition
+from .written import plain_names
 
 COLORS = {PROVED: "#1a7f37", MISJUSTIFIED: "#9a6700", UNPROVED: "#9a6700", REFUTED: "#cf222e",
-          "names no rule": "#cf222e", VERIFIED: "#1a7f37", "not checked": "#9a6700", "skipped": "#57606a"}
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; color: #1f2328; }
-table.derivcheck { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
-table.derivcheck td, table.derivcheck th { border-bottom: 1px solid #d0d7de; padding: 0.35em 0.6em;
-  text-align: left; vertical-align: top; }
-.status { font-weight: 600; white-space: nowrap; }
-.case td { background: #f6f8fa; font-style: italic; }
-.evidence { color: #57606a; font-size: 0.9em; }
-pre.ce { margin: 0.3em 0 0; font-size: 0.85em; white-space: pre-wrap; }
-"""
+          "names no rule": "#cf222e", VERIFIED: "#1a7f37", NOT_VERIFIED: "#cf222e", "not checked": "#9a6700",
+          "skipped": "#57606a"}
+PAGE_STYLE = "body { font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; color: #1f2328; }"
+TABLE_STYLE = """
+.derivcheck-out table.derivcheck { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
+.derivcheck-out table.derivcheck td, .derivcheck-out table.derivcheck th { border-bottom: 1px solid #d0d7de;
+  padding: 0.35em 0.6em; text-align: left; vertical-align: top; }
+.derivcheck-out .status { font-weight: 600; white-space: nowrap; }
+.derivcheck-out .case td { background: #f6f8fa; font-style: italic; }
+.derivcheck-out .evidence { color: #57606a; font-size: 0.9em; }
+.derivcheck-out pre.ce { margin: 0.3em 0 0; font-size: 0.85em; white-space: pre-wrap; }
+"""  # scoped to the derivcheck output: in a notebook it must not restyle anything else
+STYLE = PAGE_STYLE + TABLE_STYLE
 
 
 def mathml(tex, display=False):
@@ -41,7 +45,7 @@ def claim_tex(derivation):
 
 
 def _status(word):
-    return f'<span class="status" style="color:{COLORS.get(word, "#cf222e")}">{escape(word)}</span>'
+    return f'<span class="status" style="color:{COLORS.get(word.lower(), "#cf222e")}">{escape(word)}</span>'
 
 
 def result_table(result):
@@ -61,10 +65,11 @@ def result_table(result):
             continue
         sr = row.result
         word = status_word(result, sr)
-        evidence = escape(sr.outcome.message) if sr.outcome.status != PROVED else ""
+        evidence = escape(plain_names(sr.outcome.message)) if sr.outcome.status != PROVED else ""
         ce = "\n".join(counterexample_lines(sr.outcome.counterexample))
         ce = f'<pre class="ce">{escape(ce)}</pre>' if ce else ""
-        sides = "".join(f"<div>side condition ({escape(r)}): {escape(c)}</div>" for r, c in sr.outcome.side_conditions)
+        sides = "".join(f"<div>side condition of <i>{escape(r)}</i>: {mathml(condition(c))}</div>"
+                        for r, c in sr.outcome.side_conditions)
         out.append(f'<tr class="link {escape(sr.outcome.status)}" data-status="{escape(word)}"><td>{row.step.line}</td>'
                    f'<td>=</td><td{pad}>{expr}</td><td>{escape(rules_phrase(sr))}'
                    f'<div class="evidence">{evidence}{sides}</div>{ce}</td><td>{_status(word)}</td></tr>')
@@ -105,12 +110,17 @@ def report_html(report):
     return "".join(parts) + unchecked_html(report)
 
 
+def notebook(html):
+    """html for Jupyter's display: the table style (scoped to the derivcheck tables) before it."""
+    return f'<style>{TABLE_STYLE}</style><div class="derivcheck-out">{html}</div>'
+
+
 def page(report):
     """A complete, self-contained page: no script, no stylesheet or font from the network."""
     title = ", ".join(r.derivation.name for r in report.results) or "derivcheck"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>derivcheck: {escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"{report_html(report)}</body></html>\n")
+            f'<div class="derivcheck-out">{report_html(report)}</div></body></html>\n')
 
 
 def render(report, stream, **options):
