@@ -62,7 +62,7 @@ def proves(a, b, rules, env):
 def _try(a, b, rules, ctx, conditions, first=()):
     """(whether rules prove a = b, their Env); the rules in first are applied alone before (so a
     named rule acts on the form the author wrote, before the bookkeeping unfolds it)."""
-    env = Env(ctx, conditions)
+    env = Env(ctx, conditions, sides=(a, b))
     try:
         if first:
             memo = {}

@@ -69,6 +69,18 @@ class DetOf(sympy.Function):
         return "det(%s)" % printer._print(self.args[0])
 
 
+def invertible(base, ctx, exprs):
+    """How X (an IndexedBase) is known invertible: "posdef" (declared positive-definite), "written"
+    (X⁻¹ or det X⁻¹ stands in exprs, so they are stated only where X⁻¹ exists), else None."""
+    arr = ctx.array_of(base)
+    if arr is not None and arr.kind == "posdef":
+        return "posdef"
+    for e in exprs:
+        if isinstance(e, sympy.Basic) and any(node.args[0] == base for node in e.atoms(InvEntry)):
+            return "written"
+    return None
+
+
 def solve(rows):
     """(inverse, determinant) of a square matrix given as a list of rows, by Gauss-Jordan
     elimination with partial pivoting; entries may be dual numbers (only + - * / are used).

@@ -30,6 +30,7 @@ class Env:
 
     ctx: object
     conditions: tuple = ()
+    sides: tuple = ()  # the link's two sides as written: where it is stated (X⁻¹ written: X invertible)
     notes: list = field(default_factory=list)  # (rule name, instantiated side condition)
     fired: set = field(default_factory=set)
 

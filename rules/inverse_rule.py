@@ -2,8 +2,21 @@
 from sympy import Indexed, KroneckerDelta, Mul, Sum
 
 from derivcheck.calculus import D
-from derivcheck.linalg import InvEntry, is_symmetric
-from derivcheck.rulebase import Rule
+from derivcheck.linalg import InvEntry, invertible, is_symmetric
+from derivcheck.rulebase import Rule, fill
+
+# X⁻¹ stands in the node rewritten, so X is invertible wherever the expression is defined (a note, as
+# g ≠ 0 for a quotient), or it is declared positive-definite; the range is proved or the law does not fire
+SIDE_CONDITIONS = (
+    "X is invertible: X is declared positive-definite",
+    "X is invertible: X⁻¹ is written, so the expression is defined only where X⁻¹ exists",
+    "k ∈ lo..hi, the whole range of X",
+)
+
+
+def _invertible(base, node, env):
+    why = invertible(base, env.ctx, (node,))
+    env.note("inverse_rule", fill(SIDE_CONDITIONS[0 if why == "posdef" else 1], X=base.label))
 
 
 def _derivative(node, env):
@@ -11,7 +24,7 @@ def _derivative(node, env):
     if isinstance(f, InvEntry) and isinstance(x, Indexed) and len(x.indices) == 2 and f.args[0] == x.base:
         base, r, c = f.args
         i, j = x.indices
-        env.note("inverse_rule", f"{base.label} is invertible")
+        _invertible(base, node, env)
         return -InvEntry(base, r, i) * InvEntry(base, j, c)
     return node
 
@@ -55,7 +68,8 @@ def _law(node, env):
         rest = [f for f in factors if f not in used]
         if any(f.has(k) for f in rest):
             continue
-        env.note("inverse_rule", f"{arr.base.label} is invertible; {k} runs over {lo}..{hi}")
+        _invertible(arr.base, node, env)
+        env.note("inverse_rule", fill(SIDE_CONDITIONS[2], k=k, lo=lo, hi=hi, X=arr.base.label))
         new = Mul(*rest) * KroneckerDelta(a, b)
         others = limits[:pos] + limits[pos + 1:]
         return Sum(new, *others) if others else new
@@ -76,7 +90,7 @@ RULE = Rule(
             "Σ_k (X⁻¹)_ak X_kb = δ_ab",
     statement=r"\frac{\partial (X^{-1})_{rc}}{\partial X_{ij}} = -(X^{-1})_{ri} (X^{-1})_{jc},\quad "
               r"\sum_k (X^{-1})_{ak} X_{kb} = \delta_{ab}",
-    side_conditions=("X is invertible (inv(X) is defined)", "the sum runs over X's whole range 1..N"),
+    side_conditions=SIDE_CONDITIONS,
     aliases=("inverse rule", "derivative of the inverse", "inverse", "matrix inverse"),
     examples=(),
     transform=transform,
