@@ -12,7 +12,8 @@ from typing import NamedTuple
 from sympy import Indexed, IndexedBase, Sum, Symbol
 
 from .calculus import free_indices
-from .evidence.compiler import Evaluator, Program
+from .evidence.compiler import Program
+from .evidence.evaluator import Evaluator
 from .evidence.sampling import (
     constants, index_tuples, inputs, keys_of, round_rng, size_rounds, size_values,
 )
@@ -40,35 +41,35 @@ class Round:
 
     def __init__(self, program, sizes, scalars, arrays):
         self.sizes, self.scalars, self.arrays = sizes, scalars, arrays
-        self.base = dict(sizes)
-        self.base.update(scalars)
-        self.ev = Evaluator(program, dict(self.base), arrays)
         self.program = program
+        self.ev = self.evaluator(float)
         self._mag = self._precise = None
+
+    def evaluator(self, number, precise=False):
+        """An evaluator of this round's inputs, each real input made a number(value) (ints kept)."""
+        slot = self.program.slot
+        env = {slot(s): v for s, v in self.sizes.items()}
+        env.update({slot(s): number(v) for s, v in self.scalars.items()})
+        arrays = {slot(b): {k: (v if isinstance(v, int) else number(v)) for k, v in data.items()}
+                  for b, data in self.arrays.items()}
+        return Evaluator(self.program, env, arrays, precise=precise)
 
     def mag(self):
         """The evaluator of magnitudes (built when a comparison needs it)."""
         if self._mag is None:
-            env = dict(self.sizes)
-            env.update({s: Mag(v, abs(v)) for s, v in self.scalars.items()})
-            arrays = {b: {k: (v if isinstance(v, int) else Mag(v, abs(v))) for k, v in data.items()}
-                      for b, data in self.arrays.items()}
-            self._mag = Evaluator(self.program, env, arrays)
+            self._mag = self.evaluator(lambda v: Mag(v, abs(v)))
         return self._mag
 
     def precise(self):
         """The evaluator with 50-digit numbers (built when a comparison needs it)."""
         if self._precise is None:
-            env = dict(self.sizes)
-            env.update({s: HP.mpf(v) for s, v in self.scalars.items()})
-            arrays = {b: {k: (v if isinstance(v, int) else HP.mpf(v)) for k, v in data.items()}
-                      for b, data in self.arrays.items()}
-            self._precise = Evaluator(self.program, env, arrays, precise=True)
+            self._precise = self.evaluator(HP.mpf, precise=True)
         return self._precise
 
     def point(self, env):
         """Every value of the point: sizes, scalars, indices, and the arrays by base."""
-        out = dict(self.base)
+        out = dict(self.sizes)
+        out.update(self.scalars)
         out.update(self.arrays)
         out.update(env)
         return out
@@ -130,10 +131,12 @@ class Sampler:
             idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
         samples = undefined = 0
         worst = 0.0
+        slots = {s: self.program.slot(s) for s in idx}  # the evaluators' keys of the indices
         for rnd in self.rounds:
             ev, env = rnd.ev, rnd.ev.env
             for point in self.tuples(idx, rnd, conditions):
-                env.update(point)
+                at = {slots[s]: v for s, v in point.items()}
+                env.update(at)
                 va, vb = _value(fa, ev), _value(fb, ev)
                 if va is None or vb is None:
                     undefined += 1
@@ -141,14 +144,14 @@ class Sampler:
                 dev = abs(va - vb)
                 scale = max(abs(va), abs(vb))
                 if dev > RTOL * scale:
-                    scale = self._magnitude(rnd, point, fa, fb)
+                    scale = self._magnitude(rnd, at, fa, fb)
                     if scale is None:
                         undefined += 1
                         continue
                     if dev > RTOL * scale:
                         return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined,
                                         dev / scale if scale else math.inf)
-                    precise = self._precise(rnd, point, fa, fb)  # within the rounding of a cancellation
+                    precise = self._precise(rnd, at, fa, fb)  # within the rounding of a cancellation
                     if precise is None:
                         undefined += 1
                         continue
@@ -156,7 +159,7 @@ class Sampler:
                     if dev > HP_RTOL * scale:
                         return Evidence(self.counterexample(rnd, point, va, vb), samples + 1, undefined, dev / scale)
                     if HP_RTOL * scale > DECIDED * max(abs(va), abs(vb)):  # 50 digits cannot see the values
-                        decided = self._deeper(rnd, point, fa, fb, scale, max(abs(va), abs(vb)))
+                        decided = self._deeper(rnd, at, fa, fb, scale, max(abs(va), abs(vb)))
                         if decided is None:
                             undefined += 1
                             continue
@@ -169,10 +172,10 @@ class Sampler:
                     worst = max(worst, dev / scale)
         return Evidence(None, samples, undefined, worst)
 
-    def _magnitude(self, rnd, point, fa, fb):
+    def _magnitude(self, rnd, at, fa, fb):
         """The rounding-error magnitudes of both sides together, or None when they have none."""
         mev = rnd.mag()
-        mev.env.update(point)
+        mev.env.update(at)
         total = 0.0
         for f in (fa, fb):
             try:
@@ -185,10 +188,10 @@ class Sampler:
             total += m
         return total
 
-    def _precise(self, rnd, point, fa, fb):
+    def _precise(self, rnd, at, fa, fb):
         """Both sides evaluated with 50 digits and their difference (as floats), or None where one has no value."""
         pev = rnd.precise()
-        pev.env.update(point)
+        pev.env.update(at)
         try:
             pa, pb = fa(pev), fb(pev)
             if not (HP.isfinite(pa) and HP.isfinite(pb)):
@@ -197,7 +200,7 @@ class Sampler:
         except _FAILURES:
             return None
 
-    def _deeper(self, rnd, point, fa, fb, scale, size):
+    def _deeper(self, rnd, at, fa, fb, scale, size):
         """Both sides with as many digits as the cancellation needs (up to MAX_DIGITS): (va, vb,
         deviation, its rounding bound), or None when even that cannot tell them apart from equal."""
         digits = 50 + math.ceil(math.log10(scale / size if size else scale * 1e300)) + 20
@@ -206,12 +209,8 @@ class Sampler:
         saved = HP.dps
         HP.dps = digits
         try:
-            env = dict(rnd.sizes)
-            env.update({sym: HP.mpf(v) for sym, v in rnd.scalars.items()})
-            arrays = {b: {k: (v if isinstance(v, int) else HP.mpf(v)) for k, v in data.items()}
-                      for b, data in rnd.arrays.items()}
-            ev = Evaluator(self.program, env, arrays, precise=True)
-            ev.env.update(point)
+            ev = rnd.evaluator(HP.mpf, precise=True)
+            ev.env.update(at)
             pa, pb = fa(ev), fb(ev)
             if not (HP.isfinite(pa) and HP.isfinite(pb)):
                 return None

@@ -7,7 +7,7 @@ it should not have (or read a position the wrong way round) gives a zero and a c
 """
 import pytest
 
-from derivcheck.evidence.compiler import Evaluator, Program
+from derivcheck.evidence.evaluator import Evaluator
 from derivcheck.evidence.reach import WILD
 from derivcheck.load import load_text
 from derivcheck.spotcheck import Sampler
@@ -66,20 +66,20 @@ def test_entries_that_cannot_read_the_entry_are_not_computed_again():
     computed = []
     original = Evaluator._compute
 
-    def spy(self, target, args):
-        computed.append((self.parent is not None, target, args))
-        return original(self, target, args)
+    def spy(self, params, body, args):
+        computed.append((self.parent is not None, body, args))
+        return original(self, params, body, args)
 
     Evaluator._compute = spy
     try:
         rnd = next(r for r in sampler.rounds if 3 in r.sizes.values())
         names = {s.name: s for s in deriv.ctx.ranges}
-        rnd.ev.env.update({names["i"]: 1, names["k"]: 3, names["l"]: 1})
+        rnd.ev.env.update({prog.slot(names["i"]): 1, prog.slot(names["k"]): 3, prog.slot(names["l"]): 1})
         assert prog.compile(deriv.claim_lhs)(rnd.ev) == 2 * rnd.arrays[X][(3, 1)]
     finally:
         Evaluator._compute = original
     in_child = [(t, a) for child, t, a in computed if child]
-    assert [a for t, a in in_child if t is T] == [(1, 3)]  # T[i, j] reads X[j, i]: only T[1, 3] again
+    assert [a for t, a in in_child if t is prog.body(T)] == [(1, 3)]  # T[i, j] reads X[j, i]: only T[1, 3] again
 
 
 def test_a_derivative_inside_a_body_reads_everything():
@@ -89,3 +89,42 @@ def test_a_derivative_inside_a_body_reads_everything():
     T, X = prog.canon(deriv.ctx.definitions["T"].target), prog.canon(deriv.ctx.arrays["X"].base)
     assert prog.reach.patterns(T, X) is WILD
     assert sampler.compare(deriv.claim_lhs, deriv.claim_rhs).counter is None
+
+
+def test_a_bound_index_in_an_inner_range_is_not_free_outside():
+    # the inner range 1..j uses the outer index j: j is free in the inner Sum, bound in the whole
+    vec = {"N": "size", "j k": "index N", "z": "vector N"}
+    deriv, sampler = sampler_for({"T[j]": "Sum(z[k], (k, 1, j))"}, "Sum(Sum(z[k], (k, 1, j)), (j, 1, N))",
+                                 "Sum((N - k + 1) * z[k], (k, 1, N))", symbols=vec)
+    ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
+    assert ev.counter is None and ev.samples >= 8
+    prog = sampler.program
+    lhs = deriv.claim_lhs
+    inner = lhs.func(lhs.function, lhs.limits[0]) if len(lhs.limits) == 2 else lhs.function
+    assert [s.name for s in prog.varying(inner)] == ["j"] and prog.varying(deriv.claim_lhs) == ()
+    wrong = sampler.compare(deriv.claim_lhs, deriv.claim_rhs.xreplace({deriv.ctx.sizes["N"]: deriv.ctx.sizes["N"] - 1}))
+    assert wrong.counter is not None
+
+
+@pytest.mark.parametrize("lhs, rhs", [("D(q, x)", "2 * x"), ("D(r, x)", "3 * x**2"),
+                                      ("D(Sum(p[i], i), x)", "Sum(z[i], i) * 2 * x")])
+def test_a_scalar_variable_is_read_by_every_table_that_depends_on_it(lhs, rhs):
+    symbols = {"N": "size", "i": "index N", "z": "vector N", "x": "real"}
+    deriv, sampler = sampler_for({"q": "x**2", "r": "q * x", "p[i]": "z[i] * q"}, lhs, rhs, symbols=symbols)
+    f = deriv.claim_lhs.args[0]
+    assert sampler.compare(f, f).samples >= 4  # the tables at the point exist before the derivative reads them
+    ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
+    assert ev.counter is None and ev.samples >= 4
+    assert sampler.compare(deriv.claim_lhs, deriv.claim_rhs + 1).counter is not None
+    assert sampler.compare(deriv.claim_lhs, 0 * deriv.claim_rhs).counter is not None
+
+
+def test_a_function_body_reading_a_scalar_makes_its_applications_depend_on_it():
+    # f(u) = a u: Sum(f(z[i]), i) depends on a although a is not among its arguments; once the Sum is
+    # tabulated at the point (an earlier link), D(Sum(f(z[i]), i), a) must still see a move
+    symbols = {"N": "size", "i": "index N", "z": "vector N", "a": "real"}
+    deriv, sampler = sampler_for({"f(u)": "a * u"}, "D(Sum(f(z[i]), i), a)", "Sum(z[i], i)", symbols=symbols)
+    inner = deriv.claim_lhs.args[0]
+    assert sampler.compare(inner, inner).samples >= 4
+    assert sampler.compare(deriv.claim_lhs, deriv.claim_rhs).counter is None
+    assert sampler.compare(deriv.claim_lhs, 0 * deriv.claim_rhs).counter is not None

@@ -1,20 +1,23 @@
 """SymPy expressions compiled once into Python closures, evaluated at a point by an Evaluator.
 
 No source text is generated, so no user name (a scalar called `range`, `max`, `math`) can
-shadow anything: every name is a key of the evaluator's tables. D(f, x) is the ε part of f
+shadow anything: every name is a key of the evaluator's tables, its slot (an int standing for
+the one canonical SymPy object, so lookups never call SymPy's hash). D(f, x) is the ε part of f
 evaluated with x perturbed by a dual number of a fresh tag (exact, nested derivatives exact);
 inside D(f, p[n]) for a defined p, p's entries are independent inputs (calculus.FROZEN).
-Defined entries, sums and derivatives are memoised per point: a table is built once.
+Defined entries, sums and derivatives are memoised per point: a table is built once, a side
+shared by two links is evaluated once, and inside a derivative only the entries that read the
+perturbed entry are computed again (reach.py); D(f, x[key]) is memoised by (f, x, key).
 """
 import itertools
 
 import sympy
-from sympy import Heaviside, Indexed, IndexedBase, KroneckerDelta, Max, Min, Sum, Symbol
+from sympy import Heaviside, Indexed, KroneckerDelta, Max, Min, Sum, Symbol
 
 from ..calculus import D, substitute
 from .. import vocabulary
 from ..linalg import DetOf, InvEntry, solve
-from .reach import Reach
+from .facts import Facts
 from .values import BY_NAME as _OWN, HP, Dual, Undefined, derivative, general_power, power, real
 
 UNARY = {vocabulary.BY_NAME[name].head: f for name, f in _OWN.items()}  # the function table's entries, evidence side
@@ -34,79 +37,24 @@ def as_int(v):
     raise Undefined("an index that is not an integer")
 
 
-class Program:
+class Program(Facts):
     """The compiled closures of one Context: each expression compiled once."""
 
     def __init__(self, ctx, losses):
-        self.ctx = ctx
-        self.losses = losses  # loss Symbol -> the expression standing for it
-        self._canon = {}  # one object per symbol and base: dict lookups hit identity, never SymPy's __eq__
-        for x in list(ctx.sizes.values()) + list(ctx.ranges) + [s for s, _ in ctx.scalars.values()] + self._bases():
-            self.canon(x)
-        self.defs = {self.canon(d.target): d for d in ctx.definitions.values()}
-        self.params = {t: tuple(self.canon(p) for p in d.params) for t, d in self.defs.items()}
-        self.sizes = frozenset(ctx.sizes.values())
-        self.labels = {b.label for b in self._bases()}
+        super().__init__(ctx, losses)
         self._closures = {}
-        self._deps = {}
         self._bodies = {}
-        self._extras = {}
-        self.reach = Reach(self)
+        self._runtime = {}
 
-    def _bases(self):
-        out = [a.base for a in self.ctx.arrays.values()]
-        out += [d.target for d in self.ctx.definitions.values() if isinstance(d.target, IndexedBase)]
-        for body in self.losses.values():
-            out += list(body.atoms(IndexedBase))
-        return out
-
-    # -- static facts -------------------------------------------------------
-    def canon(self, x):
-        """The one object standing for x (equal SymPy objects are not always identical)."""
-        return self._canon.setdefault(x, x)
-
-    def _direct(self, expr):
-        out = {self.canon(e) for e in expr.atoms(IndexedBase)}  # entries' bases, and inv(X), det(X)
-        out |= {self.canon(s) for s in expr.free_symbols if isinstance(s, Symbol) and s not in self.labels}
-        return out
-
-    def deps(self, target):
-        """Every base and symbol whose value target's value (a name or an expression) may depend on."""
-        found = self._deps.get(target)
+    def runtime(self, tslot):
+        """(param slots, extra index slots, dep slots, body closure) of the defined name with slot tslot."""
+        found = self._runtime.get(tslot)
         if found is None:
-            self._deps[target] = frozenset({target})  # a cycle guard
-            body = self.losses.get(target)
-            if body is None and target in self.defs:
-                body = self.defs[target].body
-            if body is None and isinstance(target, sympy.Basic) and not isinstance(target, (Symbol, IndexedBase)):
-                body = target
-            out = {target}
-            if body is not None:
-                for t in self._direct(body):
-                    out |= self.deps(t)
-            found = self._deps[target] = frozenset(out)
+            target = self._objects[tslot]
+            found = self._runtime[tslot] = (tuple(id(p) for p in self.params[target]),
+                                            tuple(id(x) for x in self.extras(target)),
+                                            self.body(target))
         return found
-
-    def varying(self, expr):
-        """The index symbols whose values expr's value depends on (sizes and inputs are per round)."""
-        out = self._ints(expr)
-        for t in self.deps(expr):
-            if t in self.defs:
-                out |= set(self.extras(t))
-        return tuple(self.canon(s) for s in sorted(out, key=lambda s: s.name))
-
-    def extras(self, target):
-        """The index symbols free in target's definition besides its parameters."""
-        found = self._extras.get(target)
-        if found is None:
-            d = self.defs[target]
-            found = tuple(sorted(self._ints(d.body) - set(d.params), key=lambda s: s.name))
-            found = self._extras[target] = tuple(self.canon(s) for s in found)
-        return found
-
-    def _ints(self, expr):
-        return {s for s in expr.free_symbols
-                if isinstance(s, Symbol) and s.is_integer and s not in self.sizes and s not in self.labels}
 
     # -- compiling ----------------------------------------------------------
     def compile(self, expr):
@@ -123,7 +71,7 @@ class Program:
         return fn
 
     def _memoised(self, expr, inner):
-        deps, keys, ident = self.deps(expr), self.varying(expr), object()
+        deps, keys, ident = self.dep_slots(expr), tuple(self.slot(k) for k in self.varying(expr)), object()
 
         def memo(ev):
             while ev.parent is not None and ev.var not in deps:
@@ -147,7 +95,7 @@ class Program:
         if e.is_Integer:
             v = int(e)
             return lambda ev: v
-        if e.is_number and not e.has(Sum, D):  # a constant, with its 50-digit value for precise evaluation
+        if not any(self._scan(e)) and not e.has(Sum, D) and e.is_number:  # a constant, with its 50-digit value for precise evaluation
             try:
                 v, hp = float(e), {HP.dps: _precise(e)}
             except (TypeError, ValueError, OverflowError):  # complex, zoo, beyond floats
@@ -165,10 +113,10 @@ class Program:
         if isinstance(e, Symbol):
             if e in self.losses:
                 return self._node(self.losses[e])
-            e = self.canon(e)
-            if e in self.defs:
-                return lambda ev: ev.defined(e, ())
-            return lambda ev: ev.env[e]
+            s = self.slot(e)
+            if self.canon(e) in self.defs:
+                return lambda ev: ev.defined(s, ())
+            return lambda ev: ev.env[s]
         if isinstance(e, Indexed):
             return self._indexed(e)
         if isinstance(e, sympy.Add):
@@ -226,7 +174,7 @@ class Program:
 
     def _linalg(self, e):
         """inv(X)[r, c] or det(X) of the declared matrix X at the point (dual entries included)."""
-        base, idx = self.canon(e.args[0]), [self._node(i) for i in e.args[1:]]
+        base, idx = self.slot(e.args[0]), [self._node(i) for i in e.args[1:]]
 
         def value(ev):
             key = ("linalg", base)
@@ -248,21 +196,44 @@ class Program:
         return value
 
     def _indexed(self, e):
-        base, idx = self.canon(e.base), [self._node(i) for i in e.indices]
-        if base in self.defs:
-            return lambda ev: ev.defined(base, tuple([as_int(f(ev)) for f in idx]))
+        base, key = self.slot(e.base), self._key(e.indices)
+        if self.canon(e.base) in self.defs:
+            return lambda ev: ev.defined(base, key(ev))
 
         def entry(ev):
             try:
-                return ev.arrays[base][tuple([as_int(f(ev)) for f in idx])]
+                return ev.arrays[base][key(ev)]
             except KeyError:
                 raise Undefined("no such entry") from None
 
         return entry
 
+    def _key(self, indices):
+        """A closure ev -> the tuple of the index values (ints; Undefined if one is not an integer)."""
+        plain = all(isinstance(i, Symbol) and i not in self.losses and self.canon(i) not in self.defs for i in indices)
+        if plain and len(indices) == 1:  # the common entries x[i] and X[i, j]: read straight from env
+            s0 = self.slot(indices[0])
+
+            def key1(ev):
+                v = ev.env[s0]
+                return (v if type(v) is int else as_int(v),)
+
+            return key1
+        if plain and len(indices) == 2:
+            s0, s1 = self.slot(indices[0]), self.slot(indices[1])
+
+            def key2(ev):
+                env = ev.env
+                v, w = env[s0], env[s1]
+                return (v if type(v) is int else as_int(v), w if type(w) is int else as_int(w))
+
+            return key2
+        idx = [self._node(i) for i in indices]
+        return lambda ev: tuple([as_int(f(ev)) for f in idx])
+
     def _sum(self, e):
         body = self._node(e.function)
-        limits = [(self.canon(k), self._node(lo), self._node(hi)) for k, lo, hi in e.limits]
+        limits = [(self.slot(k), self._node(lo), self._node(hi)) for k, lo, hi in e.limits]
 
         def loop(ev, level):
             k, lo, hi = limits[level]
@@ -293,20 +264,22 @@ class Program:
         f, x = e.args
         body = self._node(f)
         if isinstance(x, Indexed):
-            var, idx = self.canon(x.base), [self._node(i) for i in x.indices]
+            var, key_of = self.canon(x.base), self._key(x.indices)
         else:
-            var, idx = self.canon(x), []
+            var, key_of = self.canon(x), lambda ev: ()
         frozen = var in self.defs
-        if not frozen and not (isinstance(x, Indexed) and self.ctx.array_of(var) is not None) and not (
-                isinstance(x, Symbol) and any(s == x for s, _ in self.ctx.scalars.values())):
+        array = not frozen and isinstance(x, Indexed) and self.ctx.array_of(var) is not None
+        scalar = not frozen and isinstance(x, Symbol) and any(s == x for s, _ in self.ctx.scalars.values())
+        if not (frozen or array or scalar):
             return _undefined  # a derivative in a size, an index or a label: no value
-        deps, keys = self.deps(e), self.varying(f)
+        deps, keys = self.dep_slots(e), tuple(self.slot(k) for k in self.varying(f))
         ident = self._closures.setdefault(("D", f, var), object())
+        var = self.slot(var)
 
         def compute(ev, key):
             tag = next(_TAGS)
-            child = ev.child(var, key, tag, frozen)
-            if isinstance(var, Symbol) and not frozen:
+            child = ev.child(var, key, tag, frozen, array)
+            if scalar:
                 env = ev.env
                 old = env[var]
                 env[var] = Dual(tag, old, 1)
@@ -317,7 +290,7 @@ class Program:
             return derivative(body(child), tag)
 
         def deriv(ev):
-            key = tuple([as_int(i(ev)) for i in idx])
+            key = key_of(ev)
             while ev.parent is not None and ev.var not in deps:
                 ev = ev.parent
             env = ev.env
@@ -346,67 +319,3 @@ def _heaviside(u, h0):
 
 def _undefined(ev):
     raise Undefined("no numeric value for this form")
-
-
-class Evaluator:
-    """The values of one point: env (symbols), arrays (inputs), and memoised defined entries.
-
-    A child evaluator (inside a derivative) perturbs one variable var: an input array's entry,
-    a scalar (in the shared env), or a defined name, frozen: its entries read from the parent.
-    Whatever does not depend on var is read from the parent, computed once.
-    """
-
-    __slots__ = ("program", "env", "arrays", "memo", "parent", "var", "key", "tag", "frozen", "precise")
-
-    def __init__(self, program, env, arrays, parent=None, var=None, key=(), tag=0, frozen=frozenset(), precise=False):
-        self.program, self.env, self.arrays, self.memo, self.precise = program, env, arrays, {}, precise
-        self.parent, self.var, self.key, self.tag, self.frozen = parent, var, key, tag, frozen
-
-    def child(self, var, key, tag, frozen):
-        arrays = self.arrays
-        if not frozen and isinstance(var, IndexedBase):
-            data = self.arrays.get(var)
-            if data is None or key not in data:
-                raise Undefined("no such entry")
-            data = dict(data)
-            data[key] = Dual(tag, data[key], 1)
-            arrays = dict(arrays)
-            arrays[var] = data
-        return Evaluator(self.program, self.env, arrays, self, var, key, tag,
-                         self.frozen | {var} if frozen else self.frozen, self.precise)
-
-    def defined(self, target, args):
-        """The entry target[args] of a defined name (args () for a scalar)."""
-        if self.parent is not None:
-            if target in self.frozen:
-                v = self.parent.defined(target, args)
-                if args == self.key and target == self.var:
-                    v = Dual(self.tag, v, 1)
-                return v
-            if self.var not in self.program.deps(target):
-                return self.parent.defined(target, args)
-            if self.key and not self.program.reach.may_depend(target, args, self.var, self.key):
-                return self.parent.defined(target, args)  # an entry that does not read var[key]: unchanged
-        extras = self.program.extras(target)
-        key = (target, args, tuple([self.env[s] for s in extras])) if extras else (target, args)
-        v = self.memo.get(key, _MISSING)
-        if v is _MISSING:
-            v = self.memo[key] = self._compute(target, args)
-        return v
-
-    def _compute(self, target, args):
-        params = self.program.params[target]
-        if len(args) != len(params):
-            raise Undefined("a defined name with another number of indices")
-        env = self.env
-        saved = [env.get(p, _MISSING) for p in params]
-        for p, a in zip(params, args):
-            env[p] = a
-        try:
-            return self.program.body(target)(self)
-        finally:
-            for p, old in zip(params, saved):
-                if old is _MISSING:
-                    env.pop(p, None)
-                else:
-                    env[p] = old

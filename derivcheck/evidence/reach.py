@@ -27,21 +27,15 @@ class Reach:
 
     def may_depend(self, target, args, var, key):
         """Whether the entry target[args] may read var[key] (False only when it certainly does not)."""
-        pats = self._compiled.get((target, var))
-        if pats is None:
-            pats = self._compiled[(target, var)] = _compile(self.patterns(target, var), len(key))
-        if pats is WILD:
-            return True
-        try:
-            for pat in pats:
-                for pos, is_arg, val in pat:
-                    if (args[val] if is_arg else val) != key[pos]:
-                        break
-                else:
-                    return True
-        except IndexError:  # another number of indices than declared: computed (and refused) as before
-            return True
-        return False
+        pats = self.compiled(target, var, len(key))
+        return pats is WILD or matches(pats, args, key)
+
+    def compiled(self, target, var, rank):
+        """WILD, or per pattern the constraints (position, is_arg, value) on the perturbed entry's key."""
+        found = self._compiled.get((target, var, rank))
+        if found is None:
+            found = self._compiled[(target, var, rank)] = _compile(self.patterns(target, var), rank)
+        return found
 
     def patterns(self, target, var):
         """WILD, or the element tuples (one per way target reads var) over var's index positions."""
@@ -126,6 +120,20 @@ def _element(index, params):
     if getattr(index, "is_Integer", False):
         return ("const", int(index))
     return None
+
+
+def matches(pats, args, key):
+    """Whether some compiled pattern admits the entry args reading the entry key."""
+    try:
+        for pat in pats:
+            for pos, is_arg, val in pat:
+                if (args[val] if is_arg else val) != key[pos]:
+                    break
+            else:
+                return True
+    except IndexError:  # another number of indices than declared: computed (and refused) as before
+        return True
+    return False
 
 
 def _compile(pats, rank):
