@@ -1,4 +1,5 @@
 """python -m derivcheck runs the command line; the process ends as soon as its output is flushed."""
+import gc
 import os
 import sys
 
@@ -12,6 +13,7 @@ def entry():
         from .filecache import answer
 
         answer(sys.argv[1:])
+    gc.disable()  # the imports make no garbage worth collecting; cli.py freezes them and collects again
     from .cli import main
 
     try:

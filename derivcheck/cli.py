@@ -1,4 +1,5 @@
 """The click layer: options (flags over [tool.derivcheck]), targets, the runner, reporters, exit codes."""
+import gc
 import sys
 
 import click
@@ -66,6 +67,10 @@ def _targets(targets, settings):
 def _run(targets, settings, cache, shard=None, every=None):
     from .report.progress import Progress
     from .runner import run
+
+    if not gc.isenabled():  # the entry point turned collection off for the imports (SymPy's are large)
+        gc.freeze()  # what they made is never collected, nor copied into workers by a collection
+        gc.enable()
 
     progress = Progress()
     try:

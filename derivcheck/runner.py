@@ -155,22 +155,19 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         if progress is not None:
             progress(len({id(r) for r in results.values()}), len(order), deriv.name)
 
-    def options(deriv):
-        return dict(strict=strict, seed=seed, lemmas=_lemmas(deriv, results), memo=cache)
-
     if (timeout > 0 or jobs > 1) and workers.available():
-        def ready(key):
-            deriv = by_key[key]
-            cited = [n for n, _ in citations(deriv, lambda r: lookup(r) is not None)]
-            in_run = [n for n in cited if any(n in (d.name,) + d.aliases for d, _ in order)]
-            return all(n in results for n in in_run)
+        ordered = [d for d, _ in order]
+        names = {n for d in ordered for n in (d.name,) + d.aliases}
+        waits_for = [{n for n, _ in citations(d, lambda r: lookup(r) is not None)} & names for d in ordered]
 
-        tasks = [(id(d), d, lambda d=d: options(d)) for d, _ in order]
-        workers.run_all(tasks, ready, finished, max(1, jobs), timeout if timeout > 0 else float("inf"))
+        workers.run_all(ordered, lambda key: all(n in results for n in waits_for[key]),
+                        lambda key: _lemmas(ordered[key], results),
+                        lambda key, outcome: finished(id(ordered[key]), outcome), max(1, jobs),
+                        timeout if timeout > 0 else float("inf"), dict(strict=strict, seed=seed, memo=cache))
     else:
         for deriv, _ in order:
             try:
-                result = verify(deriv, **options(deriv))
+                result = verify(deriv, strict=strict, seed=seed, lemmas=_lemmas(deriv, results), memo=cache)
             except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - a verdict, never a traceback
                 result = f"not checked: {type(exc).__name__}: {exc}"
             finished(id(deriv), result)

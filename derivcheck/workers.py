@@ -1,11 +1,14 @@
-"""verify() in forked child processes: a per-link CPU-time limit that really stops the work, and -j N.
+"""verify() in long-lived forked workers, one per job slot: a per-link CPU-time limit that really stops the work, and -j N.
 
-The parent never runs SymPy for a derivation it hands out. Each child streams the start and
-outcome of every link over a pipe, as JSON (Outcome.to_dict: plain data, no pickles). The limit
-counts the child's own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict;
-when one link uses more (or the child dies, out of memory say) the parent kills the child,
-records that link as unproved, and forks a new child that resumes after it with every finished
-outcome preset. No signal handlers, no threads.
+Workers are forked once the parent has loaded every derivation, so a task is only an index
+into that list (with its cited derivations as indices, or the reasons they cannot be used);
+a worker verifies one derivation after another, keeping SymPy's caches warm. The parent never
+runs SymPy for a derivation it hands out. A worker streams the start and outcome of every link
+over a pipe, as JSON (Outcome.to_dict: plain data, no pickles). The limit counts the worker's
+own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict; when one link uses
+more (or the worker dies, out of memory say) the parent kills it, records that link as unproved,
+and forks a new worker that resumes the derivation after it with every finished outcome preset.
+No signal handlers, no threads.
 """
 import json
 import os
@@ -14,12 +17,12 @@ import signal
 import struct
 import time
 
-from .engine import verify
 from .model import UNPROVED, Check, DerivationResult, Outcome, StepResult
 from .verdict import first_failure
 
-MEMORY_LIMIT = 4 * 1024**3  # address space of one child, bytes
-POLL = 0.2  # seconds between looks at the children's CPU time
+MEMORY_LIMIT = 4 * 1024**3  # address space of one worker, bytes
+POLL = 0.2  # seconds between looks at the workers' CPU time
+MAX_RESTARTS = 50  # workers forked again for one derivation before it is given up
 _HEADER = struct.Struct("!I")
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -41,17 +44,46 @@ def available():
 
 
 def _send(fd, message):
-    event, index, payload = message
-    if isinstance(payload, Outcome):
-        payload = payload.to_dict()
-    data = json.dumps([event, index, payload]).encode()
+    data = json.dumps(message).encode()
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         view = view[os.write(fd, view):]
 
 
-def _child(fd, deriv, options, preset):
-    """Runs in the forked child: verify, streaming every event to the parent; never returns."""
+def _read_exactly(fd, size):
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _receive(fd):
+    """The next whole message on fd, or None at end of file."""
+    header = _read_exactly(fd, _HEADER.size)
+    if header is None:
+        return None
+    data = _read_exactly(fd, _HEADER.unpack(header)[0])
+    return None if data is None else json.loads(data)
+
+
+def _event(fd, event, index, outcome=None):
+    _send(fd, [event, index, outcome.to_dict() if isinstance(outcome, Outcome) else outcome])
+
+
+def _result_payload(result):
+    """Only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest."""
+    return (result.verdict, result.claim.to_dict(), [(sr.step.index, sr.outcome.to_dict()) for sr in result.steps],
+            [(c.kind, c.line, c.outcome.to_dict(), c.text) for c in result.checks], result.strict, result.seconds)
+
+
+def _serve(tasks_fd, events_fd, derivations, common):
+    """Runs in a forked worker: verify each task the parent sends, streaming every event back;
+    ends (os._exit) when the parent closes the task pipe. Never returns."""
+    from .engine import verify
+
     code = 0
     try:
         try:
@@ -60,18 +92,24 @@ def _child(fd, deriv, options, preset):
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         except (ImportError, ValueError, OSError):
             pass
-        try:
-            result = verify(deriv, preset=preset, progress=lambda e, i, o=None: _send(fd, (e, i, o)), **options)
-            # only the outcomes travel back (SymPy objects are slow to pickle): the parent has the rest
-            _send(fd, ("result", None, (result.verdict, result.claim.to_dict(),
-                                        [(sr.step.index, sr.outcome.to_dict()) for sr in result.steps],
-                                        [(c.kind, c.line, c.outcome.to_dict(), c.text) for c in result.checks], result.strict,
-                                        result.seconds)))
-        except MemoryError:
-            _send(fd, ("died", None, "ran out of memory"))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-            _send(fd, ("died", None, f"{type(exc).__name__}: {exc}"))
-    except BaseException:  # noqa: BLE001 - the pipe itself failed: the parent sees EOF
+        while True:
+            task = _receive(tasks_fd)
+            if task is None:
+                break
+            index, lemmas, preset = task
+            lemmas = {name: derivations[v] if isinstance(v, int) else v for name, v in lemmas}
+            preset = {item: Outcome.from_dict(o) for item, o in preset}
+            try:
+                result = verify(derivations[index], preset=preset, lemmas=lemmas,
+                                progress=lambda e, i, o=None: _event(events_fd, e, i, o), **common)
+                _event(events_fd, "result", None, _result_payload(result))
+            except MemoryError:
+                _event(events_fd, "died", None, "ran out of memory")
+                break
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
+                _event(events_fd, "died", None, f"{type(exc).__name__}: {exc}")
+                break
+    except BaseException:  # noqa: BLE001 - a pipe failed: the parent sees end of file
         code = 1
     finally:
         os._exit(code)
@@ -89,25 +127,52 @@ def _rebuild(deriv, payload):
     return result
 
 
-class _Job:
-    """One derivation in flight: its child, the outcomes it reported, the link it is on."""
+class _Worker:
+    """One forked worker process and the derivation it is on (if any): its outcomes so far, the
+    link it is on, how often it was forked again."""
 
-    def __init__(self, key, deriv, options):
-        self.key, self.deriv, self.options = key, deriv, options
-        self.preset, self.current, self.restarts = {}, None, 0
-        self.pid = self.fd = None
-        self.buffer = b""
+    parent_ends = set()  # the parent's ends of every worker's pipes: a new worker closes them
 
-    def start(self):
-        read, write = os.pipe()
+    def __init__(self, derivations, common):
+        self.derivations, self.common = derivations, common
+        self.pid = self.tasks = self.events = None
+        self.task = None
+
+    def fork(self):
+        events_read, events_write = os.pipe()
+        tasks_read, tasks_write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child
-            os.close(read)
-            _child(write, self.deriv, self.options, dict(self.preset))
-        os.close(write)
-        self.pid, self.fd, self.buffer = pid, read, b""
-        self.current = None
+        if pid == 0:  # the worker: another worker's pipe held open here would never reach end of file
+            for fd in self.parent_ends | {events_read, tasks_write}:
+                os.close(fd)
+            _serve(tasks_read, events_write, self.derivations, self.common)
+        os.close(events_write)
+        os.close(tasks_read)
+        self.pid, self.tasks, self.events, self.buffer = pid, tasks_write, events_read, b""
+        self.parent_ends.update((tasks_write, events_read))
+
+    def _closed(self):
+        os.close(self.events)
+        os.close(self.tasks)
+        self.parent_ends.difference_update((self.events, self.tasks))
+        self.pid = None
+
+    def begin(self, key, index, lemmas):
+        """Start verifying derivations[index]; lemmas [(name, index or reason)]."""
+        self.task = {"key": key, "index": index, "lemmas": lemmas, "preset": {}, "current": None, "restarts": 0}
+        self._send_task()
+
+    def _send_task(self):
+        if self.pid is None:
+            self.fork()
+        t = self.task
+        preset = [[item, o.to_dict()] for item, o in t["preset"].items()]
+        t["current"] = None
         self.mark()
+        try:
+            _send(self.tasks, [t["index"], t["lemmas"], preset])
+        except OSError:
+            pass  # the worker is gone: its end of file reports it
 
     def mark(self):
         """The current item starts now: its time is counted from here."""
@@ -116,13 +181,13 @@ class _Job:
         self.cpu_since = found[0] if found else None
 
     def over(self, timeout, now):
-        """Whether the current item has used more than timeout seconds of the child's CPU time
+        """Whether the current item has used more than timeout seconds of the worker's CPU time
         (so a loaded machine never changes a verdict), or has waited, not computing, that long."""
         found = cpu_and_state(self.pid) if self.cpu_since is not None else None
         if found is None:
             return now - self.since > timeout  # no /proc: wall-clock time
         cpu, state = found
-        if state in "SD":  # blocked (a worker only computes, so it is stuck)
+        if state in "SD":  # blocked (a busy worker only computes, so it is stuck)
             self.blocked_since = self.blocked_since or now
         else:
             self.blocked_since = None
@@ -130,7 +195,7 @@ class _Job:
 
     def messages(self):
         """The complete messages read so far; ("died", ...) at end of file."""
-        chunk = os.read(self.fd, 1 << 16)
+        chunk = os.read(self.events, 1 << 16)
         if not chunk:
             return [("died", None, "the worker stopped")]
         self.buffer += chunk
@@ -144,65 +209,94 @@ class _Job:
         return out
 
     def stop(self):
+        """Kill the worker and close its pipes; a later task forks a new one."""
+        if self.pid is None:
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        self._closed()
+
+    def close(self):
+        """End an idle worker: it exits when its task pipe closes."""
+        if self.pid is None:
+            return
+        pid = self.pid
+        self._closed()
+        os.waitpid(pid, 0)
 
     def give_up_on_current(self, reason):
-        """Record the current link (or the claim) as unproved and resume after it."""
+        """Record the current link (or the claim) as unproved and resume after it in a new worker."""
         self.stop()
-        if self.current is None or self.restarts > 50:
+        t = self.task
+        if t["current"] is None or t["restarts"] >= MAX_RESTARTS:
             return False
-        self.preset[self.current] = Outcome(UNPROVED, reason)
-        self.restarts += 1
-        self.start()
+        t["preset"][t["current"]] = Outcome(UNPROVED, reason)
+        t["restarts"] += 1
+        self._send_task()
         return True
 
 
-def run_all(tasks, ready, finished, jobs, timeout):
-    """Verify tasks [(key, deriv, options_fn)], at most jobs at once, each link within timeout
-    seconds of its worker's CPU time.
+def run_all(derivations, ready, lemmas_of, finished, jobs, timeout, common):
+    """Verify every derivation (keys 0..n-1, their indices), at most jobs at once in as many
+    workers, each link within timeout seconds of its worker's CPU time.
 
-    ready(key) says whether a task's cited derivations are done; options_fn() gives verify's
-    keyword arguments when it starts; finished(key, result_or_reason) is told of each end.
+    ready(key) says whether a derivation's cited derivations are done; lemmas_of(key) gives
+    verify's lemmas when it starts ({name: a derivation of the list, or a reason}); common holds
+    verify's other keyword arguments; finished(key, result_or_reason) is told of each end.
     """
-    waiting, running = list(tasks), []
-    while waiting or running:
-        for task in [t for t in waiting if ready(t[0])][: max(0, jobs - len(running))]:
-            waiting.remove(task)
-            job = _Job(task[0], task[1], task[2]())
-            job.start()
-            running.append(job)
-        if not running:
-            for key, _, _ in waiting:  # nothing can start: cited derivations never finished
-                finished(key, "a cited derivation could not be verified")
+    position = {id(d): n for n, d in enumerate(derivations)}
+    waiting, idle, busy = list(range(len(derivations))), [], []
+    try:
+        while waiting or busy:
+            for key in [k for k in waiting if ready(k)][: max(0, jobs - len(busy))]:
+                waiting.remove(key)
+                worker = idle.pop() if idle else _Worker(derivations, common)
+                lemmas = [(name, position[id(v)] if not isinstance(v, str) else v) for name, v in lemmas_of(key).items()]
+                worker.begin(key, key, lemmas)
+                busy.append(worker)
+            if not busy:
+                for key in waiting:  # nothing can start: cited derivations never finished
+                    finished(key, "a cited derivation could not be verified")
+                return
+            wait = POLL if timeout != float("inf") else None
+            ready_fds, _, _ = select.select([w.events for w in busy], [], [], wait)
+            for fd in ready_fds:
+                worker = next(w for w in busy if w.events == fd)
+                _hear(worker, busy, idle, finished)
+            now = time.monotonic()
+            for worker in list(busy):
+                if timeout != float("inf") and worker.over(timeout, now):
+                    if not worker.give_up_on_current(f"timed out after {timeout:g} s of CPU time: not proved"):
+                        busy.remove(worker)
+                        idle.append(worker)
+                        finished(worker.task["key"], f"timed out after {timeout:g} s of CPU time outside any link")
+    finally:
+        for worker in idle:
+            worker.close()
+        for worker in busy:
+            worker.stop()
+
+
+def _hear(worker, busy, idle, finished):
+    """Handle the messages a busy worker sent."""
+    t = worker.task
+    for event, index, payload in worker.messages():
+        worker.mark()
+        if event == "start":
+            t["current"] = index
+        elif event == "done":
+            t["preset"][index], t["current"] = Outcome.from_dict(payload), None
+        elif event == "result":
+            busy.remove(worker)
+            idle.append(worker)
+            finished(t["key"], _rebuild(worker.derivations[t["index"]], payload))
             return
-        wait = POLL if timeout != float("inf") else None
-        ready_fds, _, _ = select.select([job.fd for job in running], [], [], wait)
-        for fd in ready_fds:
-            job = next(j for j in running if j.fd == fd)
-            for event, index, payload in job.messages():
-                job.mark()
-                if event == "start":
-                    job.current = index
-                elif event == "done":
-                    job.preset[index], job.current = Outcome.from_dict(payload), None
-                elif event == "result":
-                    job.stop()
-                    running.remove(job)
-                    finished(job.key, _rebuild(job.deriv, payload))
-                    break
-                elif event == "died":
-                    if not job.give_up_on_current(f"not checked: {payload}"):
-                        running.remove(job)
-                        finished(job.key, payload)
-                    break
-        now = time.monotonic()
-        for job in list(running):
-            if timeout != float("inf") and job.over(timeout, now):
-                if not job.give_up_on_current(f"timed out after {timeout:g} s of CPU time: not proved"):
-                    running.remove(job)
-                    finished(job.key, f"timed out after {timeout:g} s of CPU time outside any link")
+        elif event == "died":
+            if not worker.give_up_on_current(f"not checked: {payload}"):
+                busy.remove(worker)
+                idle.append(worker)
+                finished(t["key"], payload)
+            return
