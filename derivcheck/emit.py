@@ -62,6 +62,18 @@ def _fd_scalar(fun, x):
     return _stencil(lambda dx: fun(x + dx), STEP * max(abs(x), 1e-3))
 
 
+def _delta(a, b):  # KroneckerDelta(a, b), element-wise when the indices are arrays (claim_array)
+    if isinstance(a, numpy.ndarray) or isinstance(b, numpy.ndarray):
+        return numpy.equal(a, b) * 1
+    return 1 if a == b else 0
+
+
+def _step(u):  # Heaviside(u) with H(0) = 1/2, element-wise on arrays
+    if isinstance(u, numpy.ndarray):
+        return numpy.heaviside(u, 0.5)
+    return 1.0 if u > 0 else (0.5 if u == 0 else 0.0)
+
+
 {functions}
 
 SIZES = {sizes}
@@ -199,11 +211,46 @@ def claim_array(side="rhs", **given):
             values[name] = value
     fn = CLAIM[1] if side == "rhs" else CLAIM[0]
     ranges = [range(INDICES[i][0](sizes), INDICES[i][1](sizes) + 1) for i in ORDER]
-    out = numpy.empty(tuple(len(r) for r in ranges))
-    for position, combo in zip(itertools.product(*[range(len(r)) for r in ranges]), itertools.product(*ranges)):
-        point = dict(values, **dict(zip(ORDER, combo)))
+    shape = tuple(len(r) for r in ranges)
+    if VECTORISE and side == "rhs":  # "lhs" is a finite difference per entry
+        out = _vectorised(fn, values, ranges, shape)
+        if out is not None:
+            return out
+    positions = itertools.product(*[range(n) for n in shape])
+    return _entries(fn, values, ranges, numpy.empty(shape), positions)
+
+
+VECTORISE = True  # claim_array("rhs") evaluates the claim once on index arrays (numpy broadcasting)
+
+
+def _entries(fn, values, ranges, out, positions):
+    """out[position] = fn at the index tuple of each position (one call each)."""
+    for position in positions:
+        point = dict(values, **dict(zip(ORDER, (r[k] for r, k in zip(ranges, position)))))
         with numpy.errstate(all="ignore"):
             out[position] = float(fn(*[point.get(name, 1) for name in SIGNATURE]))
+    return out
+
+
+def _vectorised(fn, values, ranges, shape):
+    """fn at every index tuple in one call, ORDER's indices as an open grid of arrays; None where the claim's
+    code does not broadcast (a free index in a range, max, a conditional) or disagrees with the entry-wise
+    value at the first, middle and last index tuple (checked on every call)."""
+    grids = numpy.ix_(*[numpy.arange(r.start, r.stop) for r in ranges]) if ranges else ()
+    point = dict(values, **dict(zip(ORDER, grids)))
+    try:
+        with numpy.errstate(all="ignore"):
+            out = numpy.broadcast_to(numpy.asarray(fn(*[point.get(name, 1) for name in SIGNATURE]), dtype=float),
+                                     shape).copy()
+    except (TypeError, ValueError, IndexError):
+        return None
+    probes = dict.fromkeys([tuple(0 for _ in shape), tuple(n - 1 for n in shape), tuple(n // 2 for n in shape)])
+    probes = [p for p in probes if all(0 <= k < n for k, n in zip(p, shape))]
+    expected = _entries(fn, values, ranges, numpy.empty(shape), probes)
+    for p in probes:
+        a, b = out[p], expected[p]
+        if not (numpy.isnan(a) and numpy.isnan(b)) and not abs(a - b) <= 1e-12 + 1e-9 * max(abs(a), abs(b)):
+            return None
     return out
 
 
@@ -241,12 +288,11 @@ class _FDPrinter(PythonCodePrinter):
         return f"{{({key}): ({self._print(body)}) {fors}}}"
 
     def _print_Heaviside(self, expr):
-        u = self._print(expr.args[0])
-        return f"(1.0 if ({u}) > 0 else (0.5 if ({u}) == 0 else 0.0))"
+        return f"_step({self._print(expr.args[0])})"
 
     def _print_KroneckerDelta(self, expr):
         a, b = (self._print(x) for x in expr.args)
-        return f"(1 if {a} == {b} else 0)"
+        return f"_delta({a}, {b})"
 
 
 def _printer(ctx):
