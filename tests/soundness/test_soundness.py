@@ -29,6 +29,12 @@ KNOWN = {
     "assume-constant-beyond-max": "assumption-sampling: a constant past MAX_SIZE = 40 (delta(k, 50)); the assumption holds at every sample — num / cases (assume as hypothesis)",
 }
 
+# Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
+HOLES = {
+    "numeric-function-reads-array": "S1: evidence deps do not unfold user functions (evidence/compiler.py) — num",
+    "alpha-merged-sum-shadow": "S2: alpha_form/_rename keeps one new name per bound symbol of a merged Sum (canon.py) — rules",
+}
+
 
 def header(path):
     """The `# key: value` comments at the top of a case file."""
@@ -52,6 +58,8 @@ def params():
     for path in case_files():
         stem = path.name.split(".")[0]
         marks = [pytest.mark.xfail(strict=False, reason=KNOWN[stem])] if stem in KNOWN else []
+        if stem in HOLES:
+            marks = [pytest.mark.xfail(strict=True, reason=HOLES[stem])]
         out.append(pytest.param(path, id=stem, marks=marks))
     return out
 
@@ -108,3 +116,4 @@ def test_enough_cases():
 def test_known_names_real_cases():
     stems = {p.name.split(".")[0] for p in case_files()}
     assert set(KNOWN) <= stems, set(KNOWN) - stems
+    assert set(HOLES) <= stems, set(HOLES) - stems
