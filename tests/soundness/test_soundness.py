@@ -31,8 +31,6 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
-    "numeric-function-reads-array": "S1: evidence deps do not unfold user functions (evidence/compiler.py) — num",
-    "alpha-merged-sum-shadow": "S2: alpha_form/_rename keeps one new name per bound symbol of a merged Sum (canon.py) — rules",
 }
 
 
