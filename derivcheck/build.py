@@ -12,16 +12,14 @@ from .guards import check_index_constant, check_product, check_sum, coefficient_
 from .linalg import DetOf, InvEntry
 from .matrices import MatrixValue
 from .parse import parse
-from .symbols import MATRIX_KINDS, MAX_INDEX_CONSTANT
+from .symbols import MATRIX_KINDS, MAX_INDEX_CONSTANT, SYMMETRIC_KINDS
 
 MAX_NUMBER_DIGITS = 40
 MAX_SUM_TERMS = MAX_INDEX_CONSTANT  # a Sum over explicit bounds wider than this is refused
 MAX_NUMERIC_EXPONENT = 1000
 MAX_SOFTMAX_NESTING = 4  # each softmax doubles the lowered entry
 
-MATRIX_FUNCTIONS = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
-SIZE_FUNCTIONS = ("eye", "ones")
-SQUARE_FUNCTIONS = ("inv", "det")  # of a declared square matrix  # eye(N), ones(N): built from a size
+MATRIX_FUNCTIONS, SIZE_FUNCTIONS, SQUARE_FUNCTIONS = vocabulary.MATRIX, vocabulary.SIZE, vocabulary.SQUARE
 
 
 def _err(message, node):
@@ -292,7 +290,7 @@ class Builder:
                 raise _err("D(f, x) needs x to be a real name or an entry such as z[j]", node.args[1])
             if arr is not None and arr.kind in ("labels",):
                 raise _err("cannot differentiate with respect to an integer label", node.args[1])
-            if arr is not None and arr.kind == "sym":
+            if arr is not None and arr.kind in SYMMETRIC_KINDS:
                 raise _err(f"cannot differentiate with respect to the symmetric matrix {x.base} (sym): its entries "
                            f"{x.base}[i, j] and {x.base}[j, i] are one variable, so D(f, {x.base}[i, j]) has no single "
                            f"meaning; declare {x.base}: matrix N N to differentiate by its entries as free variables",

@@ -107,7 +107,7 @@ def _inputs(sizes, rng):
                 data[region] = block
             elif kind == "simplex":
                 data[region] = rng.dirichlet(numpy.ones(n[0]))
-            elif kind == "posdef":  # M Mᵀ/n + I/2: symmetric positive-definite
+            elif kind in ("posdef", "sympd"):  # M Mᵀ/n + I/2: symmetric positive-definite
                 m = rng.uniform(-1.0, 1.0, size=n)
                 data[region] = m @ m.T / n[0] + numpy.eye(n[0]) / 2
             elif kind == "sym":  # symmetric: the upper triangle mirrored

@@ -73,7 +73,7 @@ def invertible(base, ctx, exprs):
     """How X (an IndexedBase) is known invertible: "posdef" (declared positive-definite), "written"
     (X⁻¹ or det X⁻¹ stands in exprs, so they are stated only where X⁻¹ exists), else None."""
     arr = ctx.array_of(base)
-    if arr is not None and arr.kind == "posdef":
+    if arr is not None and arr.kind in ("posdef", "sympd"):
         return "posdef"
     for e in exprs:
         if isinstance(e, sympy.Basic) and any(node.args[0] == base for node in e.atoms(InvEntry)):

@@ -9,12 +9,14 @@ from .linalg import SymBase
 from .errors import DerivError
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-FUNCTIONS = frozenset(set(vocabulary.BY_NAME) | set(vocabulary.OTHER) | set(vocabulary.CONSTANTS) | {
-    "transpose", "sum_rows", "sum_all", "softmax", "onehot", "loss", "trace", "diag", "norm", "eye", "ones", "inv", "det"})
+FUNCTIONS = vocabulary.RESERVED  # every name the syntax gives a meaning: never a declared name
 MAX_INDEX_CONSTANT = 10_000  # range ends, constant indices and Sum bounds: the numeric checks enumerate them
 MAX_CONSTANT_ENTRIES = 100_000  # entries of an array whose extents are constants
 ARRAY_KINDS = {"vector": 1, "positive": 1, "onehot": 1, "simplex": 1, "matrix": 2, "labels": 2}
-MATRIX_KINDS = ("matrix", "posdef", "sym")  # posdef N: samples positive-definite; sym N: A[i, j] == A[j, i]
+# posdef N: samples positive-definite; sym N: A[i, j] == A[j, i]; sym N posdef (kind "sympd"): both
+MATRIX_KINDS = ("matrix", "posdef", "sym", "sympd")
+SYMMETRIC_KINDS = ("sym", "sympd")  # entries tied: never differentiated by
+POSDEF_KINDS = ("posdef", "sympd")  # sampled symmetric positive-definite: invertible
 
 
 @dataclass
@@ -217,10 +219,10 @@ def declare(ctx, names_text, kind_text, line):
             axes = (_range(ctx, args[0], line),) * 2
             _check_entries(name, axes, line)
             ctx.arrays[name] = Array(sympy.IndexedBase(name, real=True), kind, axes)
-        elif kind == "sym" and len(args) == 1:  # a symmetric matrix: its entries are tied, A[i, j] is A[j, i]
+        elif kind == "sym" and (len(args) == 1 or args[1:] == ["posdef"]):  # entries tied: A[i, j] is A[j, i]
             axes = (_range(ctx, args[0], line),) * 2
             _check_entries(name, axes, line)
-            ctx.arrays[name] = Array(SymBase(name, real=True), kind, axes)
+            ctx.arrays[name] = Array(SymBase(name, real=True), "sympd" if len(args) == 2 else kind, axes)
         elif kind in ARRAY_KINDS and len(args) == ARRAY_KINDS[kind]:
             assumptions = {"positive": True} if kind in ("positive",) else {"real": True}
             if kind == "labels":
@@ -236,6 +238,6 @@ def declare(ctx, names_text, kind_text, line):
         else:
             raise DerivError(
                 f"unknown symbol kind {kind_text!r} (expected size, index R, real, positive, "
-                "vector R, positive R, onehot R, simplex R, matrix R C, sym N, posdef N or labels R C)",
+                "vector R, positive R, onehot R, simplex R, matrix R C, sym N, sym N posdef, posdef N or labels R C)",
                 line=line,
             )

@@ -133,6 +133,12 @@ BY_HEAD = {f.head: f for f in FUNCTIONS if f.head is not None}
 CONSTANTS = {"pi": sympy.pi}  # names that stand for a number
 # functions of two arguments and the calculus: written f(a, b), never elementwise
 OTHER = ("D", "Sum", "delta", "max")
+# functions of whole matrices (derivcheck/matrices.py lowers them), of a size, and of a declared square matrix
+MATRIX = ("transpose", "sum_rows", "sum_all", "softmax", "onehot", "trace", "diag", "norm")
+SIZE = ("eye", "ones")
+SQUARE = ("inv", "det")
+DEFINING = ("loss",)  # L: loss(Z) in `define` only
+RESERVED = frozenset(set(BY_NAME) | set(OTHER) | set(CONSTANTS) | set(MATRIX) | set(SIZE) | set(SQUARE) | set(DEFINING))
 
 
 def derivative(node):

@@ -214,3 +214,52 @@ steps:
         assert general.claim.status == REFUTED and general.steps[0].outcome.status == REFUTED
     else:
         assert general.verdict == VERIFIED
+
+
+GAUSSIAN = """derivcheck: 1
+name: gaussian
+symbols:
+  N: size
+  x mu: vector N
+  S: {kind}
+define:
+  f: log(det(S)) / 2 + (x - mu).T @ inv(S) @ (x - mu) / 2
+claim: D(f, mu) == -inv(S) @ (x - mu)
+steps:
+  - D(f, mu)
+  - by: [sum_rule, product_rule, delta_sift]
+    expr: -inv(S) @ (x - mu)
+"""
+
+
+def test_a_symmetric_positive_definite_covariance_proves_the_gaussian_mean_gradient():
+    result = verify_text(GAUSSIAN.format(kind="sym N posdef"))
+    assert result.verdict == VERIFIED and result.steps[0].outcome.status == PROVED
+    # posdef alone is sampled symmetric but its entries stay free for D: the engine does not know Σ⁻¹ = Σ⁻ᵀ
+    free = verify_text(GAUSSIAN.format(kind="posdef N"))
+    assert free.steps[0].outcome.status != PROVED and free.verdict != VERIFIED
+    wrong = verify_text(GAUSSIAN.format(kind="sym N posdef").replace("-inv(S) @ (x - mu)", "-2 * inv(S) @ (x - mu)"))
+    assert wrong.claim.status == REFUTED
+    a = np.array(wrong.claim.counterexample["inputs"]["S"])
+    assert np.allclose(a, a.T) and np.all(np.linalg.eigvalsh(a) > 0)
+
+
+def test_sym_posdef_is_symmetric_positive_definite_and_never_differentiated_by():
+    from derivcheck.evidence.sampling import inputs
+
+    (d,) = load_text(GAUSSIAN.format(kind="sym N posdef"))
+    arr = d.ctx.arrays["S"]
+    assert arr.kind == "sympd" and arr.base[Symbol("i", integer=True), Symbol("j", integer=True)] == \
+        arr.base[Symbol("j", integer=True), Symbol("i", integer=True)]
+    _, arrays = inputs(d.ctx, {}, {s: 4 for s in d.ctx.sizes.values()}, random.Random(1))
+    m = np.array([[arrays[arr.base][(i, j)] for j in range(1, 5)] for i in range(1, 5)])
+    assert np.allclose(m, m.T) and np.all(np.linalg.eigvalsh(m) > 0)
+    with pytest.raises(DerivError, match="symmetric matrix S"):
+        load_text(GAUSSIAN.format(kind="sym N posdef").replace("D(f, mu)", "D(f, S)").replace(
+            "-inv(S) @ (x - mu)", "inv(S)"))
+
+
+@pytest.mark.parametrize("kind", ["sym N N", "sym N positive", "sym"])
+def test_a_malformed_sym_declaration_is_an_error(kind):
+    with pytest.raises(DerivError, match="unknown symbol kind"):
+        load_text(GAUSSIAN.format(kind=kind))

@@ -37,6 +37,16 @@ def test_each_numeric_form_is_the_sympy_form(entry):
 def test_every_function_name_is_reserved():
     assert set(vocabulary.BY_NAME) <= FUNCTIONS
     assert "pi" in FUNCTIONS and "max" in FUNCTIONS
+    assert set(vocabulary.MATRIX) | set(vocabulary.SIZE) | set(vocabulary.SQUARE) <= FUNCTIONS
+
+
+@pytest.mark.parametrize("name", sorted(vocabulary.RESERVED - {"D"}))
+def test_no_reserved_name_can_be_declared(name):
+    from derivcheck.errors import DerivError
+    from derivcheck.load import load_text
+
+    with pytest.raises(DerivError, match="built-in function name"):
+        load_text(ONE_X.format(e="x").replace("  x: real\n", f"  x: real\n  {name}: real\n"))
 
 
 def test_new_functions_verify_and_a_wrong_derivative_is_refuted():

@@ -84,7 +84,7 @@ def inputs(ctx, losses, sizes, rng):
         elif arr.kind == "simplex":
             weights = [rng.expovariate(1.0) for _ in keys]
             data = {key: w / sum(weights) for key, w in zip(keys, weights)}
-        elif arr.kind == "posdef":  # M Mᵀ/n + I/2: symmetric positive-definite
+        elif arr.kind in ("posdef", "sympd"):  # M Mᵀ/n + I/2: symmetric positive-definite
             n = len({key[0] for key in keys})
             m = {key: rng.uniform(-1.0, 1.0) for key in keys}
             data = {(i, j): sum(m[(i, k)] * m[(j, k)] for k in range(1, n + 1)) / n + (0.5 if i == j else 0.0)

@@ -55,11 +55,11 @@ def _inputs(symbols, sizes, rng):
                 values[name] = rng.uniform(-2, 2, size=sizes[words[1]])
             elif words[0] == "matrix":
                 values[name] = rng.uniform(-2, 2, size=(sizes[words[1]], sizes[words[2]]))
-            elif words[0] == "sym":
+            elif words[0] == "sym" and "posdef" not in words:
                 m = rng.uniform(-2, 2, size=(sizes[words[1]],) * 2)
                 values[name] = (m + m.T) / 2
-            elif words[0] == "posdef":
-                m = rng.uniform(-1, 1, size=(sizes[words[1]],) * 2)
+            elif "posdef" in words:
+                m = rng.uniform(-1, 1, size=(sizes[words[-1] if words[0] == "posdef" else words[1]],) * 2)
                 values[name] = m @ m.T / len(m) + np.eye(len(m)) / 2
             elif words[0] == "positive":
                 values[name] = rng.uniform(0.5, 2)
