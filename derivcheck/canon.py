@@ -56,10 +56,11 @@ def _canonical_bound(expr):
         body = canonical_bound(expr.function)
         limits = list(expr.limits)
         bound = {lim[0] for lim in limits}
-        independent = not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
+        independent = len(bound) == len(limits) and not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
         orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
         depth = _sum_depth(body)
-        taken = (body.free_symbols | bound_symbols(body)) - bound  # the same for every order: computed once
+        ends = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in limits))
+        taken = (body.free_symbols | bound_symbols(body) | ends) - bound  # the same for every order: computed once
         return min((_rename(body, list(order), depth, taken) for order in orders), key=default_sort_key)
     args = [canonical_bound(a) for a in expr.args]
     return expr if tuple(args) == expr.args else expr.func(*args)
@@ -129,10 +130,12 @@ def _rename(body, limits, depth, taken):
     while any(_bound_name(depth + shift + q) in taken for q in range(last + 1)):
         shift += 1
     names = [_bound_name(depth + shift + last - pos) for pos in range(len(limits))]
-    body = body.xreplace({lim[0]: new for lim, new in zip(limits, names)})
+    # a name bound twice (SymPy merges Sum(Sum(f, (k, 1, 2)), (k, 1, N))) means its innermost binding:
+    # inner limits are written last so they win
+    body = body.xreplace({lim[0]: new for lim, new in reversed(list(zip(limits, names)))})
     renamed = []
     for pos, (_, lo, hi) in enumerate(limits):  # a limit's ends may use the indices of the limits outside it
-        outer = {limits[q][0]: names[q] for q in range(pos + 1, len(limits))}
+        outer = {limits[q][0]: names[q] for q in range(len(limits) - 1, pos, -1)}  # the nearest wins
         renamed.append((names[pos], lo.xreplace(outer), hi.xreplace(outer)))
     return Sum(body, *renamed)
 
