@@ -43,7 +43,7 @@ body {{ font-family: system-ui, sans-serif; margin: 0; padding: 16px 24px; color
 .prompt {{ font-family: monospace; font-size: 13px; color: #307fc1; text-align: right; padding-top: 6px; }}
 .prompt.out {{ color: #bf5b3d; }}
 pre.code {{ margin: 0; padding: 6px 8px; background: #f5f5f5; border: 1px solid #e0e0e0; font-size: 12px;
-  line-height: 1.35; white-space: pre; overflow: hidden; }}
+  line-height: 1.35; white-space: pre-wrap; overflow-wrap: anywhere; }}
 .output {{ font-size: 14px; }}
 </style></head><body><div class="cell">
 <div class="prompt">[2]:</div><pre class="code">{code}</pre>

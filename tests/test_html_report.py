@@ -51,3 +51,21 @@ def test_the_readme_shows_the_pictures_and_they_are_not_blank():
         assert 600 <= pixels.shape[1] <= 1200 and chromium.ink(pixels) > 0.03
         assert chromium.near(pixels, (0xCF, 0x22, 0x2E)) > 50  # the refuted link, in red
     assert "$ derivcheck verify examples/seeds/003-stackoverflow-softmax.deriv.yaml" in readme  # the terminal, as text
+
+
+def test_the_example_notebook_stores_its_displays():
+    """examples/notebook.ipynb shows the chain without Jupyter (outputs by scripts/notebook_outputs.py)."""
+    import json
+    import sys
+
+    root = Path(__file__).parent.parent
+    sys.path.insert(0, str(root / "scripts"))
+    import notebook_outputs
+
+    nb = json.loads((root / "examples" / "notebook.ipynb").read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert ["".join(c["source"]) for c in code] == notebook_outputs.CELLS
+    shown = ["".join(c["outputs"][0]["data"].get("text/html", c["outputs"][0]["data"]["text/plain"])) for c in code]
+    assert 'data-status="proved"' in shown[0] and ">VERIFIED<" in shown[0] and 'data-status="refuted"' not in shown[0]
+    assert 'data-status="refuted"' in shown[1] and "counterexample at N = " in shown[1]
+    assert shown[2] == "('not verified', 16, 'refuted')" and shown[3] == "True"
