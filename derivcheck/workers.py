@@ -251,7 +251,8 @@ def run_all(derivations, ready, lemmas_of, finished, jobs, timeout, common):
     waiting, idle, busy = list(range(len(derivations))), [], []
     try:
         while waiting or busy:
-            for key in [k for k in waiting if ready(k)][: max(0, jobs - len(busy))]:
+            free = jobs - len(busy)
+            for key in [k for k in waiting if ready(k)][:free] if free > 0 else ():
                 waiting.remove(key)
                 worker = idle.pop() if idle else _Worker(derivations, common)
                 lemmas = [(name, position[id(v)] if not isinstance(v, str) else v) for name, v in lemmas_of(key).items()]

@@ -19,11 +19,13 @@ from pathlib import Path
 
 DERIVCHECK = [sys.executable, "-m", "derivcheck", "verify", "--format", "json"]
 BASELINE = [sys.executable, "-c", "import sympy"]
+# as installed: Python's bytecode cache on (SymPy's .pyc files exist; derivcheck's are written by the warm-up)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall(cmd, env=None):
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env or ENV)
     return time.perf_counter() - start
 
 
@@ -43,8 +45,8 @@ def generate(folder, count):
 
 def figures(folder, files, cache):
     """(name, command, environment, files verified, goal) of every figure."""
-    warm = dict(os.environ, DERIVCHECK_CACHE=cache)
-    cold = dict(os.environ, DERIVCHECK_CACHE=tempfile.mkdtemp())
+    warm = dict(ENV, DERIVCHECK_CACHE=cache)
+    cold = dict(ENV, DERIVCHECK_CACHE=tempfile.mkdtemp())
     out = [
         ("verify softmax --no-cache", DERIVCHECK + ["softmax", "--no-cache"], cold, 1, "ratio <= 1.2"),
         ("verify softmax, warm cache", DERIVCHECK + ["softmax"], warm, 1, "ratio <= 0.25"),
@@ -78,6 +80,25 @@ def alternated(items, runs):
     return seconds, ratios, base
 
 
+ENGINE = """import sys, time
+from derivcheck.runner import run
+start = time.perf_counter()
+run([sys.argv[1]])
+print(time.perf_counter() - start)
+"""
+
+
+def engine_seconds(folder, runs):
+    """Median seconds of loading and verifying folder in one process that has imported everything
+    (no worker, no output): the engine's share of a cold run; the rest is process overhead."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", ENGINE, folder], capture_output=True, text=True,
+                             env=dict(ENV, DERIVCHECK_CACHE=tempfile.mkdtemp()), check=True)
+        times.append(float(out.stdout.split()[-1]))
+    return statistics.median(times)
+
+
 def per_link(names):
     """Median seconds per link check (proof and numeric evidence), in-process, warm."""
     from derivcheck import engine
@@ -108,18 +129,22 @@ def main():
     parser.add_argument("--files", type=int, default=100, help="generated files for the files/second figures (0: none)")
     parser.add_argument("--markdown", action="store_true", help="print README's table")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
         if args.files:
             generate(folder, args.files)
         items = figures(folder, args.files, cache)
         seconds, ratios, base = alternated(items, args.runs)
+        engine = engine_seconds(folder, args.runs) if args.files else None
+    load_after = os.getloadavg()[0]
     rows = []
     for name, _, _, count, goal in items:
         med = statistics.median(seconds[name])
         rate = f"{count / med:.1f} files/s" if count > 1 else ""
         rows.append((name, med, statistics.median(ratios[name]), min(ratios[name]), max(ratios[name]), rate, goal))
     links = {n: per_link([n]) for n in ("softmax", "mlp-backprop")}
-    print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.runs} alternated rounds; "
+    print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load_before:.2f} before "
+          f"and {load_after:.2f} after; bytecode cache on; {args.runs} alternated rounds; "
           f"python -c 'import sympy' median {statistics.median(base):.3f} s "
           f"(spread {min(base):.3f}..{max(base):.3f})")
     if args.markdown:
@@ -131,6 +156,12 @@ def main():
     else:
         for name, med, ratio, lo, hi, rate, goal in rows:
             print(f"{name:<34} median {med:7.3f} s  ratio {ratio:5.2f} ({lo:.2f}..{hi:.2f})  {rate:>14}  goal {goal}")
+    if engine is not None:
+        cold = statistics.median(seconds[f"{args.files} files cold -j 1"])
+        imports = statistics.median(base)
+        print(f"{args.files} files cold -j 1: {cold:.2f} s = import sympy {imports:.2f} s + engine (load and verify in "
+              f"one process) {engine:.2f} s + the rest {cold - imports - engine:.2f} s "
+              f"(derivcheck's imports, the worker, output: {(cold - imports - engine) / cold:.0%} of the run)")
     for name, (median, worst, count) in links.items():
         print(f"time per link, {name}: median {median * 1000:.1f} ms, slowest {worst * 1000:.0f} ms "
               f"({count} link checks, in-process, warm)")

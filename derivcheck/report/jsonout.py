@@ -43,5 +43,5 @@ def render(report, stream, **options):
     if report.unchecked:
         data["unchecked"] = [{"file": u.file, "line": u.line, "column": u.column, "reason": u.reason,
                               "skipped": u.skipped} for u in report.unchecked]
-    json.dump(data, stream, indent=2, ensure_ascii=False, sort_keys=False)
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))  # dumps: the C encoder
     stream.write("\n")
