@@ -108,3 +108,31 @@ def test_alpha_key_orders_terms_factors_and_delta():
     assert alpha_key(a) == alpha_key(b)
     assert equal(a, b)
     assert alpha_key(KroneckerDelta(j, k) * x[j]) != alpha_key(KroneckerDelta(j, k) * x[k])
+
+
+def _without_by(text):
+    import re
+
+    return re.sub(r"- by: .*\n(\s+)expr:", "- expr:", text)
+
+
+def _outcomes(text):
+    from derivcheck.engine import verify
+    from derivcheck.load import load_text
+
+    return [[(s.outcome.status, s.outcome.message, s.outcome.rules_found, s.outcome.side_conditions)
+             for s in verify(d).steps] for d in load_text(text, "t.deriv.yaml")]
+
+
+def test_links_without_rules_find_the_same_rules_with_and_without_the_idle_shortcut(monkeypatch):
+    """A link that names no rule: derivcheck tries each rule in turn; a try that would repeat a failed
+    one step for step is skipped (engine._idle). Skipping never changes what is found."""
+    from conftest import SPEC_EXAMPLE
+    from derivcheck import builtins, engine
+
+    texts = [_without_by(SPEC_EXAMPLE), _without_by(builtins.find("softmax-cross-entropy").read_text())]
+    fast = [_outcomes(t) for t in texts]
+    assert fast[0][0][1][2] == ("quotient_rule",)  # found alone, not among everything the final try fires
+    assert fast[0][0][2][2] == ("sum_rule", "exp_rule", "delta_sift")
+    monkeypatch.setattr(engine, "_idle", lambda *args: False)
+    assert [_outcomes(t) for t in texts] == fast
