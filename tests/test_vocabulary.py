@@ -173,3 +173,14 @@ def test_every_latex_command_of_an_entry_reads_as_it_and_reports_write_it_so(ent
         assert NAMED[entry.name] == entry.latex[0]
     written = ascii_tex(f"{entry.name}(x)")
     assert value(ctx, written, tex=True)[0] == entry.build(x), (entry.name, written)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda f: f.name)
+def test_reports_typeset_every_entry_in_a_form_the_latex_reader_reads_back(entry):
+    from derivcheck.build import value
+    from derivcheck.report.latex import math as typeset
+
+    ctx, x = _ctx()
+    expr = entry.build(x / 3)
+    tex = typeset(expr, ctx)
+    assert value(ctx, tex, tex=True)[0] == expr, (entry.name, tex)

@@ -2,6 +2,8 @@
 import sympy
 from sympy.printing.latex import LatexPrinter, greek_letters_set
 
+from .. import vocabulary
+
 
 _TEXT_ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
@@ -63,12 +65,18 @@ class _Printer(LatexPrinter):
     def _print_Max(self, expr, exp=None):
         if len(expr.args) == 2 and 0 in expr.args:  # relu(u) = Max(u, 0)
             (u,) = [a for a in expr.args if a != 0]
-            tex = r"\operatorname{relu}\left(%s\right)" % self._print(u)
+            tex = r"%s\left(%s\right)" % (vocabulary.BY_NAME["relu"].latex[0], self._print(u))
             return r"%s^{%s}" % (tex, exp) if exp is not None else tex
         return super()._print_Max(expr, exp)
 
     def _print_Heaviside(self, expr, exp=None):
-        tex = r"\operatorname{step}\left(%s\right)" % self._print(expr.args[0])
+        return self._named("step", expr, exp)
+
+    def _print_Sigmoid(self, expr, exp=None):  # kept whole: written as the function table writes it
+        return self._named("sigmoid", expr, exp)
+
+    def _named(self, name, expr, exp):
+        tex = r"%s\left(%s\right)" % (vocabulary.BY_NAME[name].latex[0], self._print(expr.args[0]))
         return r"%s^{%s}" % (tex, exp) if exp is not None else tex
 
 
