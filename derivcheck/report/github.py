@@ -1,6 +1,7 @@
 """GitHub Actions annotations: ::error for failing links, ::warning for the doubtful ones."""
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED, VERIFIED
 from ..verdict import is_hypothesis
+from .base import rules_phrase, unjustified
 from .text import render as render_text
 
 
@@ -12,11 +13,11 @@ def _prop(text):
     return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _at(ce):
+def _at(ce, sides=("previous expression", "this step")):
     if not ce:
         return ""
     where = ", ".join(f"{k}={v}" for k, v in list(ce.get("sizes", {}).items()) + list(ce.get("indices", {}).items()))
-    values = f"; previous expression = {ce['lhs']}, this step = {ce['rhs']}" if "lhs" in ce else ""
+    values = f"; {sides[0]} = {ce['lhs']}, {sides[1]} = {ce['rhs']}" if "lhs" in ce else ""
     at = f" at {where}" if where else ""
     return f" Counterexample{at}{values}; inputs {ce.get('inputs', {})}"
 
@@ -37,6 +38,12 @@ def annotations(report):
         file, errors_before = d.file or "", len(out)
         for sr in result.steps:
             o = sr.outcome
+            if unjustified(result, sr) and o.status in (PROVED, MISJUSTIFIED):
+                title = f"{d.name}: link {sr.step.index} names no rule (--strict)"
+                col = f",col={sr.step.column}" if sr.step.column else ""
+                out.append(f"::error file={_prop(file)},line={sr.step.line}{col},title={_prop(title)}::"
+                           f"{_escape(rules_phrase(sr) + ': --strict wants every link to name its rules')}")
+                continue
             if o.status == PROVED:
                 continue
             level = "warning" if o.status in (MISJUSTIFIED, UNPROVED) else "error"
@@ -51,10 +58,10 @@ def annotations(report):
                            f"{_escape(f'verified only assuming {check.text}: ' + check.outcome.message)}")
             elif check.outcome.status != PROVED:
                 out.append(f"::error file={_prop(file)},line={check.line},title={_prop(d.name + ': ' + check.kind)}::"
-                           f"{_escape(check.outcome.message + _at(check.outcome.counterexample))}")
+                           f"{_escape(check.outcome.message + _at(check.outcome.counterexample, ('chain', 'claim')))}")
         if result.claim.status == REFUTED:
             out.append(f"::error file={_prop(file)},line={d.claim_line},title={_prop(d.name + ': claim refuted')}::"
-                       f"{_escape(result.claim.message + _at(result.claim.counterexample))}")
+                       f"{_escape(result.claim.message + _at(result.claim.counterexample, ('left side', 'right side')))}")
         if result.verdict != VERIFIED and not any(line.startswith("::error") for line in out[errors_before:]):
             out.append(f"::error file={_prop(file)},line={d.claim_line},title={_prop(d.name + ': not verified')}::"
                        f"{_escape('not verified: see the warnings above')}")
