@@ -7,6 +7,8 @@ Each file in cases/ opens with comments naming its class, what it attacks and wh
   # target: name        (optional: only this derivation of the file is judged)
   # check: cases=refuted (optional: a check of that kind with that status, e.g. the coverage decision)
   # strict: no | yes    (optional: verified cases are judged with --strict unless no; others without unless yes)
+  # faults: all         (optional: the case's assumes are true, so a link the assumption rule rewrites to one form
+                          yet the numbers refute is an engine fault too)
 rejected: not verified (or unreadable, exit 2), and no rule "proves" a false link (a link the rules
 rewrite to one form yet the numbers refute is an engine fault: only the numeric check stood in the way); refuted: not verified with a numeric counterexample
 somewhere (claim, link or check); error: unreadable (exit 2); verified: verified under --strict with
@@ -31,6 +33,8 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
+    "assume-shadowed-merged-sum": "S3: canonical_bound/_rename with a bound name twice in a merged Sum (canon.py; rules/assumption.py matches by it) — rules",
+    "lemma-shadowed-merged-sum": "S3: canonical_bound/_rename with a bound name twice in a merged Sum (canon.py; lemmas.py matches by it) — rules",
 }
 
 
@@ -99,6 +103,9 @@ def test_case(path):
     assert not verified, f"VERIFIED a false derivation: {verified}"
     faults = [(sr.step.line, sr.outcome.message) for r in results for sr in r.steps
               if "engine fault" in sr.outcome.message and "assumption" not in (sr.step.rules or ())]  # a false assume is no engine fault
+    if meta.get("faults") == "all":  # the case's assumes are true: a rewrite by one that the numbers refute is a fault too
+        faults += [(sr.step.line, sr.outcome.message) for r in results for sr in r.steps
+                   if "rewrote both sides to one form with an assumption" in sr.outcome.message]
     assert not faults, f"a rule rewrote a false link to one form (only the numbers caught it): {faults}"
     if expect == "refuted":
         assert results and all(_counterexamples(r) for r in results), "expected a numeric counterexample"
