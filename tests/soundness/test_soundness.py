@@ -33,8 +33,6 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
-    "assume-shadowed-merged-sum": "S3: canonical_bound/_rename with a bound name twice in a merged Sum (canon.py; rules/assumption.py matches by it) — rules",
-    "lemma-shadowed-merged-sum": "S3: canonical_bound/_rename with a bound name twice in a merged Sum (canon.py; lemmas.py matches by it) — rules",
 }
 
 
