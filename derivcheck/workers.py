@@ -3,12 +3,13 @@
 Workers are forked once the parent has loaded every derivation, so a task is only an index
 into that list (with its cited derivations as indices, or the reasons they cannot be used);
 a worker verifies one derivation after another, keeping SymPy's caches warm. The parent never
-runs SymPy for a derivation it hands out. A worker streams the start and outcome of every link
-over a pipe, as JSON (Outcome.to_dict: plain data, no pickles). The limit counts the worker's
-own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict; when one link uses
-more (or the worker dies, out of memory say) the parent kills it, records that link as unproved,
-and forks a new worker that resumes the derivation after it with every finished outcome preset.
-No signal handlers, no threads.
+runs SymPy for a derivation it hands out. A worker logs the start and outcome of every link, with
+its CPU time then, to a pipe the parent reads every POLL seconds (so a link wakes nobody), and
+sends its result on another, as JSON (Outcome.to_dict: plain data, no pickles). The limit counts
+the worker's own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict; when
+one link uses more (or the worker dies, out of memory say) the parent kills it, records that
+link as unproved, and forks a new worker that resumes the derivation after it with every
+finished outcome preset. No signal handlers, no threads.
 """
 import json
 import os
@@ -23,6 +24,7 @@ from .verdict import first_failure
 MEMORY_LIMIT = 4 * 1024**3  # address space of one worker, bytes
 POLL = 0.2  # seconds between looks at the workers' CPU time
 MAX_RESTARTS = 50  # workers forked again for one derivation before it is given up
+LOG_BYTES = 1 << 20  # the size asked for each worker's log pipe
 _HEADER = struct.Struct("!I")
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -79,9 +81,13 @@ def _result_payload(result):
             [(c.kind, c.line, c.outcome.to_dict(), c.text) for c in result.checks], result.strict, result.seconds)
 
 
-def _serve(tasks_fd, events_fd, derivations, common):
-    """Runs in a forked worker: verify each task the parent sends, streaming every event back;
-    ends (os._exit) when the parent closes the task pipe. Never returns."""
+def _serve(tasks_fd, events_fd, log_fd, derivations, common):
+    """Runs in a forked worker: verify each task the parent sends, logging every link and sending
+    the result; ends (os._exit) when the parent closes the task pipe. Never returns."""
+
+    def log(event, index, outcome=None):
+        _send(log_fd, [event, index, outcome.to_dict() if outcome is not None else None, time.process_time()])
+
     from .engine import verify
 
     code = 0
@@ -101,7 +107,7 @@ def _serve(tasks_fd, events_fd, derivations, common):
             preset = {item: Outcome.from_dict(o) for item, o in preset}
             try:
                 result = verify(derivations[index], preset=preset, lemmas=lemmas,
-                                progress=lambda e, i, o=None: _event(events_fd, e, i, o), **common)
+                                progress=log, **common)
                 _event(events_fd, "result", None, _result_payload(result))
             except MemoryError:
                 _event(events_fd, "died", None, "ran out of memory")
@@ -113,6 +119,18 @@ def _serve(tasks_fd, events_fd, derivations, common):
         code = 1
     finally:
         os._exit(code)
+
+
+def _split(buffer):
+    """(the complete messages in buffer, the bytes after them)."""
+    out = []
+    while len(buffer) >= _HEADER.size:
+        (size,) = _HEADER.unpack_from(buffer)
+        if len(buffer) < _HEADER.size + size:
+            break
+        out.append(json.loads(buffer[_HEADER.size:_HEADER.size + size]))
+        buffer = buffer[_HEADER.size + size:]
+    return out, buffer
 
 
 def _rebuild(deriv, payload):
@@ -139,22 +157,29 @@ class _Worker:
         self.task = None
 
     def fork(self):
-        events_read, events_write = os.pipe()
-        tasks_read, tasks_write = os.pipe()
+        (events_read, events_write), (tasks_read, tasks_write), (log_read, log_write) = os.pipe(), os.pipe(), os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: another worker's pipe held open here would never reach end of file
-            for fd in self.parent_ends | {events_read, tasks_write}:
+            for fd in self.parent_ends | {events_read, tasks_write, log_read}:
                 os.close(fd)
-            _serve(tasks_read, events_write, self.derivations, self.common)
-        os.close(events_write)
-        os.close(tasks_read)
-        self.pid, self.tasks, self.events, self.buffer = pid, tasks_write, events_read, b""
-        self.parent_ends.update((tasks_write, events_read))
+            _serve(tasks_read, events_write, log_write, self.derivations, self.common)
+        for fd in (events_write, tasks_read, log_write):
+            os.close(fd)
+        os.set_blocking(log_read, False)
+        try:  # room for the links of a POLL interval: a full log would stop the worker until the next look
+            import fcntl
+
+            fcntl.fcntl(log_read, fcntl.F_SETPIPE_SZ, LOG_BYTES)
+        except (ImportError, AttributeError, OSError):
+            pass
+        self.pid, self.tasks, self.events, self.log = pid, tasks_write, events_read, log_read
+        self.buffer = self.log_buffer = b""
+        self.parent_ends.update((tasks_write, events_read, log_read))
 
     def _closed(self):
-        os.close(self.events)
-        os.close(self.tasks)
-        self.parent_ends.difference_update((self.events, self.tasks))
+        for fd in (self.events, self.tasks, self.log):
+            os.close(fd)
+            self.parent_ends.discard(fd)
         self.pid = None
 
     def begin(self, key, index, lemmas):
@@ -168,17 +193,35 @@ class _Worker:
         t = self.task
         preset = [[item, o.to_dict()] for item, o in t["preset"].items()]
         t["current"] = None
-        self.mark()
+        self.since, self.blocked_since = time.monotonic(), None
+        found = cpu_and_state(self.pid)
+        self.cpu_since = found[0] if found else None
         try:
             _send(self.tasks, [t["index"], t["lemmas"], preset])
         except OSError:
             pass  # the worker is gone: its end of file reports it
 
-    def mark(self):
-        """The current item starts now: its time is counted from here."""
-        self.since, self.blocked_since = time.monotonic(), None
-        found = cpu_and_state(self.pid)
-        self.cpu_since = found[0] if found else None
+    def drain(self):
+        """Read the worker's log so far: the link it is on, the outcomes it found, and its CPU time
+        when the current item began (the limit counts from there)."""
+        while True:
+            try:
+                chunk = os.read(self.log, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self.log_buffer += chunk
+        messages, self.log_buffer = _split(self.log_buffer)
+        t = self.task
+        for event, index, outcome, cpu in messages:
+            if event == "start":
+                t["current"] = index
+            elif event == "done":
+                t["preset"][index], t["current"] = Outcome.from_dict(outcome), None
+            self.since, self.blocked_since = time.monotonic(), None
+            if self.cpu_since is not None:
+                self.cpu_since = cpu
 
     def over(self, timeout, now):
         """Whether the current item has used more than timeout seconds of the worker's CPU time
@@ -198,15 +241,8 @@ class _Worker:
         chunk = os.read(self.events, 1 << 16)
         if not chunk:
             return [("died", None, "the worker stopped")]
-        self.buffer += chunk
-        out = []
-        while len(self.buffer) >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self.buffer)
-            if len(self.buffer) < _HEADER.size + size:
-                break
-            out.append(json.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
-            self.buffer = self.buffer[_HEADER.size + size:]
-        return out
+        messages, self.buffer = _split(self.buffer + chunk)
+        return messages
 
     def stop(self):
         """Kill the worker and close its pipes; a later task forks a new one."""
@@ -262,13 +298,13 @@ def run_all(derivations, ready, lemmas_of, finished, jobs, timeout, common):
                 for key in waiting:  # nothing can start: cited derivations never finished
                     finished(key, "a cited derivation could not be verified")
                 return
-            wait = POLL if timeout != float("inf") else None
-            ready_fds, _, _ = select.select([w.events for w in busy], [], [], wait)
+            ready_fds, _, _ = select.select([w.events for w in busy], [], [], POLL)
             for fd in ready_fds:
                 worker = next(w for w in busy if w.events == fd)
                 _hear(worker, busy, idle, finished)
             now = time.monotonic()
             for worker in list(busy):
+                worker.drain()  # a full log would stop the worker
                 if timeout != float("inf") and worker.over(timeout, now):
                     if not worker.give_up_on_current(f"timed out after {timeout:g} s of CPU time: not proved"):
                         busy.remove(worker)
@@ -282,20 +318,16 @@ def run_all(derivations, ready, lemmas_of, finished, jobs, timeout, common):
 
 
 def _hear(worker, busy, idle, finished):
-    """Handle the messages a busy worker sent."""
+    """Handle what a busy worker sent: its result, or that it died."""
     t = worker.task
-    for event, index, payload in worker.messages():
-        worker.mark()
-        if event == "start":
-            t["current"] = index
-        elif event == "done":
-            t["preset"][index], t["current"] = Outcome.from_dict(payload), None
-        elif event == "result":
+    for event, _, payload in worker.messages():
+        worker.drain()  # every link it logged before (the log of a finished task is emptied too)
+        if event == "result":
             busy.remove(worker)
             idle.append(worker)
             finished(t["key"], _rebuild(worker.derivations[t["index"]], payload))
             return
-        elif event == "died":
+        if event == "died":
             if not worker.give_up_on_current(f"not checked: {payload}"):
                 busy.remove(worker)
                 idle.append(worker)

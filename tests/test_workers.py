@@ -92,3 +92,21 @@ def test_idle_workers_are_ended_when_the_run_ends(tmp_path, monkeypatch):
         except ChildProcessError:
             pass
     assert workers._Worker.parent_ends == set()
+
+
+def test_a_log_larger_than_a_pipe_arrives_whole(tmp_path, monkeypatch):
+    """Each link's outcome carries 300 kB of text: the log pipe fills many times over; every
+    outcome still reaches the parent intact and the run ends."""
+    targets = _files(tmp_path, 1)
+    original = engine._Replay.link
+    monkeypatch.setattr(workers, "LOG_BYTES", 4096)  # as small as a pipe gets
+
+    def wordy(self, prev, step, conditions):
+        outcome = original(self, prev, step, conditions)
+        return type(outcome)(outcome.status, outcome.message + " " + "x" * 300_000, outcome.counterexample,
+                             outcome.rules_found, outcome.side_conditions, outcome.samples)
+
+    monkeypatch.setattr(engine._Replay, "link", wordy)
+    (result,) = run(targets, timeout=10).results
+    assert result.verdict == VERIFIED
+    assert all(sr.outcome.message.endswith("x" * 300_000) for sr in result.steps)
