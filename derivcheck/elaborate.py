@@ -140,6 +140,9 @@ class Elaborator:
             base, shape = ctx.definitions[of].target, ctx.shapes[of]
         elif of in ctx.arrays and ctx.arrays[of].kind in ("matrix", "posdef", "vector", "positive"):
             base, shape = ctx.arrays[of].base, tuple(hi for _, hi in ctx.arrays[of].axes)
+        elif of in ctx.arrays and ctx.arrays[of].kind in ("sym", "sympd"):
+            raise _error(f"loss({of}) of the symmetric matrix {of} is not supported: its entries are tied, so "
+                         f"D(L, {of}) has no single meaning (declare {of}: matrix N N)", at)
         else:
             raise _error(f"loss({of}) needs {of} to be a matrix or vector defined above", at)
         ctx.losses[name] = (sympy.Symbol(name, real=True), base, shape)

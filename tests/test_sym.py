@@ -263,3 +263,9 @@ def test_sym_posdef_is_symmetric_positive_definite_and_never_differentiated_by()
 def test_a_malformed_sym_declaration_is_an_error(kind):
     with pytest.raises(DerivError, match="unknown symbol kind"):
         load_text(GAUSSIAN.format(kind=kind))
+
+
+def test_a_loss_of_a_symmetric_matrix_is_refused_with_the_reason():
+    text = "derivcheck: 1\nname: t\nsymbols:\n  N: size\n  A: sym N\ndefine:\n  L: loss(A)\nclaim: L == L\nsteps:\n  - L\n"
+    with pytest.raises(DerivError, match="symmetric matrix A is not supported"):
+        load_text(text)
