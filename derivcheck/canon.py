@@ -57,7 +57,12 @@ def _canonical_bound(expr):
         limits = list(expr.limits)
         bound = {lim[0] for lim in limits}
         independent = len(bound) == len(limits) and not any(lo.has(*bound) or hi.has(*bound) for _, lo, hi in limits)
-        orders = itertools.permutations(limits) if independent and len(limits) <= 4 else [limits]
+        if independent and len(limits) == 2:
+            orders = itertools.permutations(limits)
+        elif independent and len(limits) <= 4:
+            orders = _orders(body, limits)
+        else:
+            orders = [limits]
         depth = _sum_depth(body)
         ends = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in limits))
         taken = (body.free_symbols | bound_symbols(body) | ends) - bound  # the same for every order: computed once
@@ -67,6 +72,33 @@ def _canonical_bound(expr):
 
 
 _SYMMETRIC = (Add, Mul, Max, Min)  # the order of their arguments carries no meaning
+
+
+def _orders(body, limits):
+    """The orders of independent limits worth trying: sorted by what each index does in body (its
+    shape, the others' indices masked) and its range, which no renaming or reordering changes;
+    only limits that tie are tried in every order among themselves. Two sums that differ in the
+    order of their limits and the names of their indices get the same candidates, so the same
+    smallest one, without building every order (24 for four limits)."""
+    bound = [lim[0] for lim in limits]
+    keyed = sorted((((_shape(body, {v: ("#" if v == k else "@") for v in bound}), str(lo), str(hi)), (k, lo, hi))
+                    for k, lo, hi in limits), key=lambda kl: kl[0])
+    groups = [[lim for key, lim in group] for _, group in itertools.groupby(keyed, key=lambda kl: kl[0])]
+    for choice in itertools.product(*(itertools.permutations(g) for g in groups)):
+        yield [lim for part in choice for lim in part]
+
+
+def _shape(expr, marks):
+    """A text of expr's tree with the symbols of marks replaced by their marks, the arguments of
+    sums, products and max/min in sorted order (so their order in SymPy's tree does not matter)."""
+    if expr in marks:
+        return marks[expr]
+    if not expr.args or isinstance(expr, IndexedBase):
+        return str(expr)
+    parts = [_shape(a, marks) for a in expr.args]
+    if isinstance(expr, _SYMMETRIC):
+        parts.sort()
+    return f"{type(expr).__name__}({','.join(parts)})"
 
 
 def alpha_key(expr):

@@ -136,3 +136,45 @@ def test_links_without_rules_find_the_same_rules_with_and_without_the_idle_short
     assert fast[0][0][2][2] == ("sum_rule", "exp_rule", "delta_sift")
     monkeypatch.setattr(engine, "_idle", lambda *args: False)
     assert [_outcomes(t) for t in texts] == fast
+
+
+def test_canonical_bound_meets_every_order_and_naming_of_three_and_four_limits():
+    """canonical_bound sorts independent limits by what their index does (engine speed: 24 orders of
+    four limits are not all built); every order and every naming still meets in one form."""
+    import itertools
+
+    from sympy import KroneckerDelta
+
+    from derivcheck.canon import canonical_bound
+
+    a, b, c, d, e, f, g, h = symbols("a b c d e f g h", integer=True)
+    y = IndexedBase("y")
+    M = symbols("M", integer=True)
+    bodies = [lambda p, q, r, s: x[p] * y[q, r] * KroneckerDelta(r, s) * x[s] ** 2,
+              lambda p, q, r, s: x[p] * x[q] * y[r, s] + y[s, r],  # p and q tie: tried both ways
+              lambda p, q, r, s: x[p] * x[q] * x[r] * x[s]]  # all four tie
+    ranges = [(1, N), (1, N), (1, M), (1, N)]
+    for body in bodies:
+        names = (a, b, c, d)
+        forms = set()
+        for perm in itertools.permutations(range(4)):
+            for renamed in ((a, b, c, d), (e, f, g, h), (h, g, f, e)):
+                limits = [(renamed[q], *ranges[q]) for q in perm]
+                expr = Sum(body(*renamed), *limits)
+                forms.add(canonical_bound(expr))
+        assert len(forms) == 1
+        (out,) = forms
+        original = Sum(body(*names), *[(names[q], *ranges[q]) for q in range(4)])
+        assert _free(out) == _free(original)  # every index still bound, nothing captured
+    cycle = {canonical_bound(Sum(y[p, q] * y[q, r] * y[r, p] * x[p], *[(v, 1, N) for v in order]))
+             for p, q, r in itertools.permutations((a, b, c)) for order in itertools.permutations((a, b, c))}
+    assert len(cycle) == 1  # the three tie, yet the body is not symmetric in them: every order among ties is tried
+    three = Sum(x[a] * y[b, c], (a, 1, N), (b, 1, N), (c, 1, N))
+    assert canonical_bound(three) == canonical_bound(Sum(x[f] * y[e, g], (g, 1, N), (e, 1, N), (f, 1, N)))
+    assert canonical_bound(three) != canonical_bound(Sum(x[a] * y[a, c], (a, 1, N), (b, 1, N), (c, 1, N)))
+
+
+def _free(expr):
+    from sympy import Symbol
+
+    return {s for s in expr.free_symbols if isinstance(s, Symbol)}
