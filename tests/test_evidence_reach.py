@@ -35,6 +35,8 @@ CASES = [
      "6 * X[i, j] * delta(i, k) * delta(j, l)"),
     # a table reading a row of another: R[i] = Σ_j T[i, j], T[i, j] = X[j, i]²
     ({"T[i, j]": "X[j, i]**2", "R[i]": "Sum(T[i, j], j)"}, "D(R[i], X[k, l])", "2 * X[k, i] * delta(l, i)"),
+    # a constant index into another table: W[i] = T[2, i] = X[i, 2]**2
+    ({"T[i, j]": "X[j, i]**2", "W[i]": "T[2, i]"}, "D(W[i], X[k, l])", "2 * X[i, 2] * delta(k, i) * delta(l, 2)"),
     # a label as an index: P[i] = X[i, y[i]]
     ({"P[i]": "X[i, y[i]]**2"}, "D(P[i], X[k, l])", "2 * X[i, y[i]] * delta(k, i) * delta(l, y[i])"),
     # a parameter's name bound by a Sum inside the body: S[i] = X[i, i] Σ_i X[i, 1]
