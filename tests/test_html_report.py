@@ -69,3 +69,20 @@ def test_the_example_notebook_stores_its_displays():
     assert 'data-status="proved"' in shown[0] and ">VERIFIED<" in shown[0] and 'data-status="refuted"' not in shown[0]
     assert 'data-status="refuted"' in shown[1] and "counterexample at N = " in shown[1]
     assert shown[2] == "('not verified', 16, 'refuted')" and shown[3] == "True"
+
+
+def test_matrix_steps_show_the_entry_that_was_checked():
+    from derivcheck.load import load_file
+    from derivcheck.report.written import is_matrix
+
+    page = trace("mlp-backprop")
+    first = page.split('<section class="derivation"')[1]  # mlp-backprop itself, the first of the file
+    (d, *_) = load_file(str(Path(__file__).parent.parent / "derivcheck" / "builtins" / "mlp_backprop.deriv.yaml"))
+    matrix = [s for s in d.steps() if not s.tex and is_matrix(s.text)]
+    assert matrix and first.count('<div class="evidence entry">entry: <math') == len(matrix)
+
+
+def test_function_names_are_upright():
+    page = trace("mlp-backprop")
+    assert "<mo />" not in page  # latex2mathml's empty operator for \operatorname
+    assert '<mi mathvariant="normal">r</mi><mi mathvariant="normal">o</mi>' in page  # sum_rows, upright

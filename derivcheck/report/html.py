@@ -30,6 +30,7 @@ def mathml(tex, display=False):
     try:
         from latex2mathml.converter import convert
 
+        tex = tex.replace(r"\operatorname{", r"\mathrm{")  # latex2mathml sets \operatorname's name in italics
         return convert(tex, display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - a form latex2mathml does not know is shown as its source
         return f"<code>{escape(tex)}</code>"
@@ -59,6 +60,8 @@ def result_table(result):
             out.append(f'<tr class="case"><td>{row.case.line}</td><td colspan="4">case {escape(row.case.text)}</td></tr>')
             continue
         expr = mathml(step_tex(row.step, d.ctx))
+        if not row.step.tex and written.is_matrix(row.step.text):  # what was checked: the index form
+            expr += f'<div class="evidence entry">entry: {mathml(latex_of(row.step.expr, d.ctx))}</div>'
         if row.kind == "start":
             out.append(f'<tr class="start"><td>{row.step.line}</td><td></td><td{pad}>{expr}</td>'
                        f'<td class="evidence">the start</td><td></td></tr>')
