@@ -269,3 +269,19 @@ def test_a_loss_of_a_symmetric_matrix_is_refused_with_the_reason():
     text = "derivcheck: 1\nname: t\nsymbols:\n  N: size\n  A: sym N\ndefine:\n  L: loss(A)\nclaim: L == L\nsteps:\n  - L\n"
     with pytest.raises(DerivError, match="symmetric matrix A is not supported"):
         load_text(text)
+
+
+def test_a_symmetric_and_a_general_matrix_in_one_file_keep_their_own_samples_and_verdicts(tmp_path):
+    """Derivations of one process share evidence state only for equal declarations: sym N and matrix N N
+    differ (kind and base), so each keeps its verdict in either order."""
+    def block(kind, name):
+        body = quadratic(kind, "2 * A @ x").replace("name: quadratic", f"name: {name}")
+        return "  - " + body.replace("\n", "\n    ").rstrip() + "\n"
+
+    for order in (("sym N", "matrix N N"), ("matrix N N", "sym N")):
+        path = tmp_path / "both.deriv.yaml"
+        path.write_text("derivations:\n" + "".join(block(k, k.split()[0]) for k in order))
+        report = run([str(path)], jobs=1)
+        assert not report.errors, report.errors
+        verdicts = {r.derivation.name: r.verdict for r in report.results}
+        assert verdicts == {"sym": VERIFIED, "matrix": "not verified"}
