@@ -350,11 +350,12 @@ class _Replay:
         if not samples:
             return Outcome(UNPROVED, f"the claim cannot be checked: {evidence}", samples=samples)
         losses = {sym for sym, _, _ in self.ctx.losses.values()}
-        if losses & (unfold_all(d.claim_lhs, self.ctx).free_symbols | unfold_all(d.claim_rhs, self.ctx).free_symbols):
+        sides = [unfold_all(e, self.ctx) for e in (d.claim_lhs, d.claim_rhs)]
+        if losses & (sides[0].free_symbols | sides[1].free_symbols):
             return Outcome(UNPROVED, "the claim involves an unspecified loss, which SymPy cannot differentiate: "
                            f"checked numerically with a random smooth loss; {evidence}", samples=samples)
         try:
-            lhs, rhs = (self._sympy_form(e) for e in (d.claim_lhs, d.claim_rhs))
+            lhs, rhs = (self._sympy_form(e, unfolded=True) for e in sides)
             ok = canon.equal(lhs, rhs, self.ctx)
         except (canon.TooLarge, RecursionError, TypeError, ValueError):
             ok = False
@@ -363,15 +364,29 @@ class _Replay:
                            f"{evidence}", samples=samples)
         return Outcome(UNPROVED, f"SymPy's diff did not reach one form; {evidence}", samples=samples)
 
-    def _sympy_form(self, expr, ctx=None):
+    def _sympy_form(self, expr, ctx=None, unfolded=False):
+        """expr as the claim check compares it; unfolded: expr is unfold_all's already."""
         ctx = self.ctx if ctx is None else ctx
         env = Env(ctx)
         facts = CHECKS["claim"]  # declared ranges and domain facts
-        expr = unfold_all(expr, ctx)  # a defined p stays folded inside D(f, p[n]) ...
-        expr = bottom_up(expr, lambda n, s: diff(*n.args) if isinstance(n, D) else n)
+        if not unfolded:
+            expr = unfold_all(expr, ctx)  # a defined p stays folded inside D(f, p[n]) ...
+        expr = bottom_up(expr, lambda n, s: _diff(*n.args) if isinstance(n, D) else n)
         expr = unfold_all(expr, ctx)  # ... until the derivative is taken
         expr = rewrite(expr, facts, env)
         return rewrite(canon.normal(expr, ctx), facts, env)
+
+
+_DIFFS = {}  # (f, x) -> SymPy's diff(f, x): a pure function of its arguments, met again across derivations
+
+
+def _diff(f, x):
+    found = _DIFFS.get((f, x))
+    if found is None:
+        if len(_DIFFS) >= 1024:
+            _DIFFS.clear()
+        found = _DIFFS[(f, x)] = diff(f, x)
+    return found
 
 
 def _evidence(samples, dev, undefined=0):

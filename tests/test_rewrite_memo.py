@@ -178,3 +178,14 @@ def _free(expr):
     from sympy import Symbol
 
     return {s for s in expr.free_symbols if isinstance(s, Symbol)}
+
+
+def test_the_claims_diff_memo_is_keyed_by_the_variable_too():
+    from sympy import diff, exp
+
+    from derivcheck import engine
+
+    f = exp(x[j]) * x[k] ** 2
+    for var in (x[j], x[k], x[n], j):
+        assert engine._diff(f, var) == diff(f, var)
+    assert engine._diff(f, x[j]) is engine._diff(f, x[j])  # met again: remembered
