@@ -91,8 +91,17 @@ def test_the_sarif_log_lists_each_block_not_checked(report):
         ["note" if u.skipped else "error" for u in report.unchecked]
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "sarif", "html"])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "sarif", "html", "latex", "markdown"])
 def test_every_machine_and_human_report_names_each_block(report, fmt):
     out = as_text(fmt, report)
     for u in report.unchecked:
         assert str(u.line) in out and (u.skipped or u.reason.split(" (")[0][:30] in out.replace("&#x27;", "'"))
+
+
+@pytest.mark.parametrize("fmt", ["latex", "markdown"])
+def test_the_published_traces_list_each_block_with_its_place(report, fmt):
+    out = as_text(fmt, report)
+    section = out[out.index("Blocks not checked"):]
+    for u in report.unchecked:
+        assert f"{u.file}:{u.line}:{u.column}".replace("_", "\\_" if fmt == "latex" else "_") in section
+        assert ("skipped" if u.skipped else "not checked") in section

@@ -128,3 +128,9 @@ def assuming(result, quote=str):
 def code(text):
     """text as markdown inline code."""
     return f"`{text}`"
+
+
+def unchecked_rows(report):
+    """(path:line:col, "not checked" or "skipped", why) for each document block that was not checked."""
+    return [(where(u.file, u.line, u.column), "skipped" if u.skipped else "not checked",
+             "marked derivcheck: skip" if u.skipped else u.reason) for u in report.unchecked]

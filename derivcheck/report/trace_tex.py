@@ -2,7 +2,7 @@
 import re
 
 from ..model import PROVED, REFUTED
-from .base import assuming, code, rows, status_word
+from .base import assuming, code, rows, status_word, unchecked_rows
 from .latex import math, text
 from .written import ascii_tex, claim_tex, is_matrix, plain_names, step_tex
 
@@ -129,6 +129,10 @@ def document(report):
         parts.append(r"\textbf{Verdict: %s.}" % text(result.verdict + assuming(result)))
     for exc in report.errors:
         parts.append(r"\textbf{Error:} \texttt{%s}\par" % text(str(exc)))
+    if report.unchecked:
+        parts.append(r"\section*{Blocks not checked}" + "\n\\begin{itemize}")
+        parts += [r"\item \texttt{%s} %s: %s" % (text(at), text(word), text(why)) for at, word, why in unchecked_rows(report)]
+        parts.append(r"\end{itemize}")
     parts.append(r"\end{document}")
     return "\n".join(parts) + "\n"
 
@@ -148,4 +152,7 @@ def markdown(report):
         out.append(f"**Verdict: {result.verdict}**{hyp}.\n" if hyp else f"**Verdict: {result.verdict}.**\n")
     for exc in report.errors:
         out.append(f"**Error:** `{exc}`\n")
+    if report.unchecked:
+        out.append("**Blocks not checked**\n")
+        out += [f"- `{at}` {word}: {why.replace('|', '/')}" for at, word, why in unchecked_rows(report)] + [""]
     return "\n".join(out)
