@@ -64,8 +64,10 @@ def _canonical_bound(expr):
         else:
             orders = [limits]
         depth = _sum_depth(body)
-        ends = set().union(*(lo.free_symbols | hi.free_symbols for _, lo, hi in limits))
-        taken = (body.free_symbols | bound_symbols(body) | ends) - bound  # the same for every order: computed once
+        # a limit's ends are read outside it: a name there is free unless a limit further out binds it
+        ends = set().union(*((lo.free_symbols | hi.free_symbols) - {v for v, *_ in limits[pos + 1:]}
+                             for pos, (_, lo, hi) in enumerate(limits)))
+        taken = ((body.free_symbols | bound_symbols(body)) - bound) | ends  # the same for every order: computed once
         return min((_rename(body, list(order), depth, taken) for order in orders), key=default_sort_key)
     args = [canonical_bound(a) for a in expr.args]
     return expr if tuple(args) == expr.args else expr.func(*args)

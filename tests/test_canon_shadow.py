@@ -36,6 +36,7 @@ def value(expr, env=None):
     Sum(z[i], (i, 1, FREE_B0), (j, 1, 2)),  # i's end names _b0, the name j would be given
     Sum(z[i] * j, (i, 1, j), (j, 1, FREE_B0)),
     Sum(z[i], (i, 1, j + FREE_B0 - 2), (j, 1, 2)),  # dependent limits: one order only
+    Sum(z[k], (FREE_B0, 1, 2), (k, 1, FREE_B0), (j, 1, N)),  # k's end reads the free _b0, bound only inside k
 ])
 def test_renaming_keeps_the_value(expr):
     assert value(canonical_bound(expr)) == value(expr)
