@@ -132,3 +132,59 @@ def test_a_function_body_reading_a_scalar_makes_its_applications_depend_on_it():
     assert sampler.compare(inner, inner).samples >= 4
     assert sampler.compare(deriv.claim_lhs, deriv.claim_rhs).counter is None
     assert sampler.compare(deriv.claim_lhs, 0 * deriv.claim_rhs).counter is not None
+
+
+SUMS = [
+    # only the term k = j reads z[j]; a range that stops short of j gives no term
+    ("D(Sum(exp(z[k]) * z[k], (k, 1, 2)), z[j])", "(1 + z[j]) * exp(z[j]) * (1 - Sum(delta(j, k), (k, 3, N)))"),
+    # the diagonal: X[k, k] reads X[a, b] only when a == b (a conflict between two positions otherwise)
+    ("D(Sum(X[k, k]**2, k), X[i, j])", "2 * X[i, i] * delta(i, j)"),
+    # a constant position: row 1 only
+    ("D(Sum(X[1, k]**3, k), X[i, j])", "3 * X[1, j]**2 * delta(i, 1)"),
+    # two bound indices, the inner range using the outer one (k <= l)
+    ("D(Sum(Sum(X[k, l]**2, (k, 1, l)), (l, 1, N)), X[i, j])",
+     "2 * X[i, j] * (1 - Sum(delta(i, m), (m, j + 1, N)))"),
+    # through a table: T[a, b] = X[b, a]**2, the sum reads T[k, 1]
+    ("D(Sum(T[k, 1], k), X[i, j])", "2 * X[1, j] * delta(i, 1)"),
+    # nested: the Hessian of log Σ exp
+    ("D(D(log(Sum(exp(z[k]), k)), z[i]), z[j])",
+     "exp(z[i]) * delta(i, j) / Sum(exp(z[k]), k) - exp(z[i]) * exp(z[j]) / Sum(exp(z[k]), k)**2"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs", SUMS)
+def test_a_sum_inside_a_derivative_adds_only_the_terms_that_read_the_entry(lhs, rhs):
+    symbols = {"N": "size", "i j k l m": "index N", "z": "vector N", "X": "matrix N N"}
+    deriv, sampler = sampler_for({"T[i, j]": "X[j, i]**2"}, lhs, rhs, symbols=symbols)
+    f = deriv.claim_lhs.args[0]
+    assert sampler.compare(f, f).samples > 0  # the sums tabulated at the points first
+    ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
+    assert ev.counter is None and ev.samples >= 8
+    assert sampler.compare(deriv.claim_lhs, 0 * deriv.claim_rhs).counter is not None
+
+
+def test_a_sum_inside_a_derivative_evaluates_one_term():
+    spotcheck._LAST.clear()
+    symbols = {"N": "size", "i j k": "index N", "z": "vector N"}
+    deriv, sampler = sampler_for({"p[i]": "exp(z[i])"}, "D(Sum(p[k] * z[k], k), z[j])", "(1 + z[j]) * p[j]",
+                                 symbols=symbols)
+    prog = sampler.program
+    computed = []
+    original = Evaluator._compute
+
+    def spy(self, params, body, args):
+        computed.append((self.parent is not None, args))
+        return original(self, params, body, args)
+
+    rnd = next(r for r in sampler.rounds if 4 in r.sizes.values())
+    fn = prog.compile(deriv.claim_lhs)
+    prog.compile(deriv.claim_lhs.args[0])(rnd.ev)  # Σ p[k] z[k] and the table p at the point
+    Evaluator._compute = spy
+    try:
+        rnd.ev.env[prog.slot(deriv.ctx.indices["j"])] = 2
+        value = fn(rnd.ev)
+    finally:
+        Evaluator._compute = original
+    z2 = rnd.arrays[prog.canon(deriv.ctx.arrays["z"].base)][(2,)]
+    assert abs(value - (1 + z2) * 2.718281828459045 ** z2) < 1e-12 * abs(value)
+    assert [a for child, a in computed if child] == [(2,)]  # p[2] again, no other entry

@@ -18,6 +18,7 @@ from ..calculus import D, substitute
 from .. import vocabulary
 from ..linalg import DetOf, InvEntry, solve
 from .facts import Facts
+from .reach import WILD, assignments
 from .values import BY_NAME as _OWN, HP, Dual, Undefined, derivative, general_power, power, real
 
 UNARY = {vocabulary.BY_NAME[name].head: f for name, f in _OWN.items()}  # the function table's entries, evidence side
@@ -244,10 +245,40 @@ class Program(Facts):
                 total = total + (body(ev) if level == 0 else loop(ev, level - 1))
             return total
 
+        patterns = {}  # var slot -> where the summand reads that variable (reach.sum_patterns)
+
+        def restricted(ev):
+            """Inside D(f, V[K]): the Sum without the perturbation (the parent's value) plus the ε
+            part of only the terms that can read V[K]; None when every term may (then all are summed)."""
+            pats = patterns.get(ev.var)
+            if pats is None:
+                pats = patterns[ev.var] = self.reach.sum_patterns(e, self._objects[ev.var])
+            chosen = None if pats is WILD else assignments(pats, ev.key, len(limits))
+            if chosen is None:
+                return None
+            value = self._closures[e](ev.parent)  # this Sum, memoised, where V[K] is not perturbed
+            env, tangent = ev.env, None
+            for values in chosen:
+                for level in range(len(limits) - 1, -1, -1):  # the outermost first: inner ranges may use it
+                    k, lo, hi = limits[level]
+                    if not as_int(lo(ev)) <= values[level] <= as_int(hi(ev)):
+                        break
+                    env[k] = values[level]
+                else:
+                    d = derivative(body(ev), ev.tag)
+                    tangent = d if tangent is None else tangent + d
+            if tangent is None or (type(tangent) is int and tangent == 0):
+                return value
+            return Dual(ev.tag, value, tangent)
+
         def run(ev):
             env = ev.env
             saved = [env.get(k, _MISSING) for k, _, _ in limits]
             try:
+                if ev.parent is not None and ev.key:
+                    v = restricted(ev)
+                    if v is not None:
+                        return v
                 return loop(ev, len(limits) - 1)
             finally:
                 for (k, _, _), old in zip(limits, saved):

@@ -46,9 +46,20 @@ class Reach:
         return found
 
     def _compute(self, target, var):
+        return self._collect(self.reads(target), var)
+
+    def sum_patterns(self, expr, var):
+        """WILD, or the element tuples under which the summand of the Sum expr reads var, ("arg", j)
+        standing for the j-th index the Sum binds (in the order of its limits)."""
+        params = {k: j for j, (k, _, _) in enumerate(expr.limits)}
+        out = []
+        self._walk(expr.function, params, out)
+        return self._collect(out, var)
+
+    def _collect(self, reads, var):
         prog = self.program
         pats = set()
-        for base, elems in self.reads(target):
+        for base, elems in reads:
             if base is _ALL:
                 return WILD
             if base is var:
@@ -134,6 +145,32 @@ def matches(pats, args, key):
     except IndexError:  # another number of indices than declared: computed (and refused) as before
         return True
     return False
+
+
+def assignments(pats, key, count):
+    """The values of a Sum's count bound indices at which its summand may read the entry key, in
+    the order the Sum runs them (the outermost slowest); None when some index is left free."""
+    out = set()
+    for pat in pats:
+        if len(pat) != len(key):
+            return None
+        chosen = [None] * count
+        for pos, el in enumerate(pat):
+            if el is None:
+                continue
+            kind, val = el
+            if kind == "const":
+                if key[pos] != val:
+                    break
+            elif chosen[val] is None:
+                chosen[val] = key[pos]
+            elif chosen[val] != key[pos]:
+                break
+        else:
+            if None in chosen:
+                return None
+            out.add(tuple(chosen))
+    return sorted(out, key=lambda c: c[::-1])
 
 
 def _compile(pats, rank):
