@@ -19,24 +19,57 @@ def stable(obj, strict=False):
     other type is spelled by its type and repr (strict: an Unknown error instead).
     """
     out = []
-    _spell(obj, out, strict)
+    _spell(obj, out, strict, {})
     return "".join(out)
 
 
-def _spell(obj, out, strict):
+def _spell_sympy(obj, out, strict, seen):
+    """A SymPy object by its structure: an atom by srepr (name, assumptions, value, precision,
+    dummy index), any other node by its class and its args in order. A class made at run time
+    (an undefined function) is spelled by srepr, its assumptions and nargs. seen maps id(node) to
+    its text (the same node recurs in both sides of a link): built once, no term sorting."""
+    from sympy import Basic, srepr
+
+    done = seen.get(id(obj))
+    if done is not None and done[0] is obj:
+        out.append(done[1])
+        return
+    args = obj.args
+    mine = []
+    if not args:
+        mine.append(f"A:{srepr(obj)};")
+    else:
+        cls = type(obj)
+        if getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls:
+            mine.append(f"B:{cls.__module__}.{cls.__qualname__}(")
+        else:
+            facts = sorted(getattr(cls, "default_assumptions", {}).items())
+            mine.append(f"F:{srepr(obj.func)}:{facts!r}:{getattr(cls, 'nargs', None)!r}(")
+        for arg in args:
+            if isinstance(arg, Basic):
+                _spell_sympy(arg, mine, strict, seen)
+            else:
+                _spell(arg, mine, strict, seen)
+        mine.append(");")
+    text = "".join(mine)
+    seen[id(obj)] = (obj, text)  # the node kept alive: its id stays its own while seen lives
+    out.append(text)
+
+
+def _spell(obj, out, strict, seen):
     import dataclasses
 
-    from sympy import Basic, srepr
+    from sympy import Basic
 
     if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
         out.append(f"{type(obj).__name__}:{obj!r};")
     elif isinstance(obj, Basic):
-        out.append(f"S:{srepr(obj)};")
+        _spell_sympy(obj, out, strict, seen)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out.append(f"{type(obj).__name__}(")
         for f in dataclasses.fields(obj):
             out.append(f"{f.name}=")
-            _spell(getattr(obj, f.name), out, strict)
+            _spell(getattr(obj, f.name), out, strict, seen)
         out.append(");")
     elif isinstance(obj, dict):
         items = sorted((stable(k, strict), stable(v, strict)) for k, v in obj.items())
@@ -44,7 +77,7 @@ def _spell(obj, out, strict):
     elif isinstance(obj, (list, tuple)):
         out.append("[" if isinstance(obj, list) else "(")
         for item in obj:
-            _spell(item, out, strict)
+            _spell(item, out, strict, seen)
         out.append("];" if isinstance(obj, list) else ");")
     elif isinstance(obj, (set, frozenset)):
         out.append("{" + "".join(sorted(stable(x, strict) for x in obj)) + "};")
