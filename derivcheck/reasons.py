@@ -32,7 +32,8 @@ DERIVATION = {
     "hypothesis": "--strict: an assume entry is a hypothesis",
     "claim-refuted": "the claim itself is false",
     "timeout": "stopped at the --timeout limit",
-    "crashed": "the worker verifying it stopped",
+    "crashed": "the worker verifying it stopped (memory limit, crash), or it never started (a cited "
+               "derivation never finished)",
     "error": "an internal error",
 }
 
