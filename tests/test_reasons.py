@@ -131,3 +131,15 @@ def test_the_codes_are_the_schemas_and_the_readmes():
     assert list(jsonschema.Draft202012Validator(api.schema("report")).iter_errors(bad))
     del bad["results"][0]["reason"]
     assert re.search("reason", str(list(jsonschema.Draft202012Validator(api.schema("report")).iter_errors(bad))))
+
+
+def test_sarif_results_carry_the_same_codes(folder):
+    stream = io.StringIO()
+    render("sarif", api.verify(folder, strict=True), stream)
+    results = json.loads(stream.getvalue())["runs"][0]["results"]
+    by_rule = {}
+    for r in results:
+        by_rule.setdefault(r["ruleId"], set()).add(r.get("properties", {}).get("reason"))
+    assert by_rule["refuted-link"] == {"refuted"} and by_rule["misjustified-link"] == {"misjustified"}
+    assert by_rule["unnamed-rule"] == {"unnamed-rule"} and by_rule["unproved-link"] == {"no-samples"}
+    assert by_rule["hypothesis"] == {"hypothesis"} and "refuted" in by_rule["failed-check"]

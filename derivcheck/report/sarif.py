@@ -3,6 +3,7 @@ import json
 
 from .. import __version__
 from ..model import MISJUSTIFIED, PROVED, REFUTED, UNPROVED
+from ..reasons import check_reason, link_reason
 from ..verdict import is_hypothesis
 from .base import counterexample_lines, needs_attention, rules_phrase, unjustified
 
@@ -30,9 +31,12 @@ def _location(file, line, column=None):
                                   "region": region}}]
 
 
-def _result(rule, text, file, line, column=None, level=None):
-    return {"ruleId": rule, "ruleIndex": list(RULES).index(rule), "level": level or RULES[rule][0],
-            "message": {"text": text}, "locations": _location(file, line, column)}
+def _result(rule, text, file, line, column=None, level=None, reason=None):
+    out = {"ruleId": rule, "ruleIndex": list(RULES).index(rule), "level": level or RULES[rule][0],
+           "message": {"text": text}, "locations": _location(file, line, column)}
+    if reason:
+        out["properties"] = {"reason": reason}  # the JSON report's code (reasons.py)
+    return out
 
 
 def results(report):
@@ -55,19 +59,20 @@ def results(report):
             text = "\n".join([f"{d.name}: link [{sr.step.index}] {sr.step.text} ({rules_phrase(sr)}): "
                               f"{sr.outcome.status}: {sr.outcome.message}"] + counterexample_lines(sr.outcome.counterexample))
             level = "error" if result.strict and rule != "refuted-link" else None
-            out.append(_result(rule, text, d.file, sr.step.line, sr.step.column, level))
+            out.append(_result(rule, text, d.file, sr.step.line, sr.step.column, level, link_reason(result, sr)))
         for check in result.checks:
             if is_hypothesis(check):
                 text = f"{d.name}: verified only assuming {check.text}: {check.outcome.message}"
-                out.append(_result("hypothesis", text, d.file, check.line, level="error" if result.strict else None))
+                out.append(_result("hypothesis", text, d.file, check.line, level="error" if result.strict else None,
+                                   reason="hypothesis"))
             elif check.outcome.status != PROVED:
                 text = "\n".join([f"{d.name}: {check.kind} check {check.outcome.status}: {check.outcome.message}"]
                                  + counterexample_lines(check.outcome.counterexample, ("chain", "claim")))
-                out.append(_result("failed-check", text, d.file, check.line))
+                out.append(_result("failed-check", text, d.file, check.line, reason=check_reason(check)))
         if result.claim.status == REFUTED:
             text = "\n".join([f"{d.name}: {result.claim.message}"]
                              + counterexample_lines(result.claim.counterexample, ("left side", "right side")))
-            out.append(_result("refuted-claim", text, d.file, d.claim_line))
+            out.append(_result("refuted-claim", text, d.file, d.claim_line, reason="refuted"))
     return out
 
 
