@@ -62,14 +62,16 @@ def figures(folder, files, cache):
     return out
 
 
-def alternated(items, runs):
-    """{name: (seconds, ratios)}: each round runs the baseline, then each figure."""
+def alternated(items, runs, folder=None):
+    """({name: seconds}, {name: ratios}, baseline seconds, [(engine seconds, its round's baseline,
+    its round's cold -j 1 seconds)]): each round runs the baseline, then each figure (and, with
+    folder, the engine alone right after the cold -j 1 figure, under the same load)."""
     for _, cmd, env, _, _ in items:  # warm the file cache, .pyc files and the derivcheck caches
         wall(cmd, env)
     wall(BASELINE)
     seconds = {name: [] for name, *_ in items}
     ratios = {name: [] for name, *_ in items}
-    base = []
+    base, engine = [], []
     for _ in range(runs):
         for name, cmd, env, _, _ in items:
             b = wall(BASELINE)
@@ -77,7 +79,9 @@ def alternated(items, runs):
             base.append(b)
             seconds[name].append(t)
             ratios[name].append(t / b)
-    return seconds, ratios, base
+            if folder and name.endswith("files cold -j 1"):
+                engine.append((engine_once(folder), b, t))
+    return seconds, ratios, base, engine
 
 
 ENGINE = """import sys, time
@@ -88,15 +92,12 @@ print(time.perf_counter() - start)
 """
 
 
-def engine_seconds(folder, runs):
-    """Median seconds of loading and verifying folder in one process that has imported everything
-    (no worker, no output): the engine's share of a cold run; the rest is process overhead."""
-    times = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", ENGINE, folder], capture_output=True, text=True,
-                             env=dict(ENV, DERIVCHECK_CACHE=tempfile.mkdtemp()), check=True)
-        times.append(float(out.stdout.split()[-1]))
-    return statistics.median(times)
+def engine_once(folder):
+    """Seconds of loading and verifying folder in one process that has imported everything (no
+    worker, no output): the engine's share of a cold run; the rest is process overhead."""
+    out = subprocess.run([sys.executable, "-c", ENGINE, folder], capture_output=True, text=True,
+                         env=dict(ENV, DERIVCHECK_CACHE=tempfile.mkdtemp()), check=True)
+    return float(out.stdout.split()[-1])
 
 
 def per_link(names):
@@ -134,8 +135,7 @@ def main():
         if args.files:
             generate(folder, args.files)
         items = figures(folder, args.files, cache)
-        seconds, ratios, base = alternated(items, args.runs)
-        engine = engine_seconds(folder, args.runs) if args.files else None
+        seconds, ratios, base, engine = alternated(items, args.runs, folder if args.files else None)
     load_after = os.getloadavg()[0]
     rows = []
     for name, _, _, count, goal in items:
@@ -156,12 +156,12 @@ def main():
     else:
         for name, med, ratio, lo, hi, rate, goal in rows:
             print(f"{name:<34} median {med:7.3f} s  ratio {ratio:5.2f} ({lo:.2f}..{hi:.2f})  {rate:>14}  goal {goal}")
-    if engine is not None:
-        cold = statistics.median(seconds[f"{args.files} files cold -j 1"])
-        imports = statistics.median(base)
-        print(f"{args.files} files cold -j 1: {cold:.2f} s = import sympy {imports:.2f} s + engine (load and verify in "
-              f"one process) {engine:.2f} s + the rest {cold - imports - engine:.2f} s "
-              f"(derivcheck's imports, the worker, output: {(cold - imports - engine) / cold:.0%} of the run)")
+    if engine:
+        cold, imports, alone = (statistics.median(x) for x in zip(*[(t, b, e) for e, b, t in engine]))
+        rest = statistics.median((t - b - e) / t for e, b, t in engine)
+        print(f"{args.files} files cold -j 1, per round: {cold:.2f} s = import sympy {imports:.2f} s + engine (load "
+              f"and verify in one process, run right after) {alone:.2f} s + the rest: derivcheck's imports, the "
+              f"worker, output, {rest:.0%} of the run (medians)")
     for name, (median, worst, count) in links.items():
         print(f"time per link, {name}: median {median * 1000:.1f} ms, slowest {worst * 1000:.0f} ms "
               f"({count} link checks, in-process, warm)")
