@@ -303,3 +303,13 @@ def unfold_except(expr, ctx, keep):
             return new
         expr = new
     return expr
+
+
+def constrains(lhs, rhs, variables, ctx):
+    """Whether the fact lhs = rhs involves any of variables (those of the enclosing D's): then it may not
+    be used there, a fact about values being no fact about their derivatives."""
+    for v in variables:
+        x = v[Symbol("_any", integer=True)] if isinstance(v, IndexedBase) else v
+        if depends(lhs, x, ctx) or depends(rhs, x, ctx):
+            return True
+    return False

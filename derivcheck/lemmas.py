@@ -2,7 +2,7 @@
 from sympy import Indexed, IndexedBase, Symbol
 from sympy.core.function import AppliedUndef
 
-from .calculus import bound_symbols, free_indices, instantiate, substitute, within
+from .calculus import FROZEN, bound_symbols, constrains, free_indices, instantiate, substitute, within
 from .canon import canonical_bound, equal
 from .rulebase import Rule
 
@@ -110,14 +110,19 @@ def lemma_rule(lemma, ctx):
         for var in rhs_only:  # free only on the right: its range here must lie inside the lemma's
             if not within(ctx.index_range(var, scope), *lctx.ranges[var]):
                 return node
+        new = substitute(rhs, binding, ctx.parameters)
+        if constrains(node, new, scope.get(FROZEN, ()), ctx):
+            return node  # a fact about values (Σ_k p_k = 1, one-hot y) is no fact about their derivatives
         env.note(lemma.name, f"lemma (line {lemma.claim_line} of {lemma.file}) with "
                  + ", ".join(f"{k} = {v}" for k, v in sorted(binding.items(), key=lambda kv: kv[0].name)))
-        return substitute(rhs, binding, ctx.parameters)
+        return new
 
     return Rule(
         name=lemma.name,
         summary=f"the verified claim {lemma.claim_text}",
         statement=lemma.claim_text,
-        side_conditions=("the lemma is verified; its names are declared and defined alike here",),
+        side_conditions=("the lemma is verified; its names are declared and defined alike here",
+                         "not inside a derivative by a variable the lemma's sides involve (a fact about values is no "
+                         "fact about their derivatives)"),
         transform=transform,
     )

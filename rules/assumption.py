@@ -1,7 +1,5 @@
 """assumption: replace a side of an `assume` entry, or Σ_k y_k by 1 for onehot/simplex y."""
-from sympy import IndexedBase, Symbol
-
-from derivcheck.calculus import FROZEN, depends, free_indices, within
+from derivcheck.calculus import FROZEN, constrains, free_indices, within
 from derivcheck.canon import canonical_bound
 from derivcheck.rulebase import Rule, fill
 
@@ -9,15 +7,6 @@ SIDE_CONDITIONS = ("lhs = rhs (source)",
                    "not inside a derivative by a variable the entry involves: a fact about values is no fact "
                    "about their derivatives",
                    "a free index of the entry, where a sum binds it, ranges within its declared range")
-
-
-def _constrains(lhs, rhs, variables, ctx):
-    """Whether the entry lhs = rhs involves any of variables (the variables of enclosing D's)."""
-    for v in variables:
-        x = v[Symbol("_any", integer=True)] if isinstance(v, IndexedBase) else v
-        if depends(lhs, x, ctx) or depends(rhs, x, ctx):
-            return True
-    return False
 
 
 def _in_range(lhs, rhs, scope, ctx):
@@ -31,7 +20,7 @@ def _in_range(lhs, rhs, scope, ctx):
 def transform(node, env, scope):
     for lhs, rhs, line in env.ctx.assumptions:
         if type(node) is type(lhs) and canonical_bound(node) == canonical_bound(lhs):
-            if _constrains(lhs, rhs, scope.get(FROZEN, ()), env.ctx):
+            if constrains(lhs, rhs, scope.get(FROZEN, ()), env.ctx):
                 return node  # D(Σ_k y_k, y_j) is 1, though Σ_k y_k = 1 for a one-hot y
             if not _in_range(lhs, rhs, scope, env.ctx):
                 return node  # z[i] = 0 for i in 2..N says nothing of z[1] in Σ_{i=1}^{N} z[i]

@@ -33,9 +33,7 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
-    "lemma-inside-frozen-derivative": "S7: a lemma about a defined p (true through p's definition) is applied inside D(·, p[j]) (lemmas.py) — rules",
     "delta-sift-shadowed-merged-sum": "S6: delta_sift sifts by an outer limit binding the δ's name again in a merged Sum (rules/delta_sift.py) — rules",
-    "lemma-inside-derivative": "S5: a lemma resting on an assumption or domain fact is applied inside D by a variable it involves (lemmas.py) — rules",
 }
 
 
