@@ -10,14 +10,14 @@ SIDE_CONDITIONS = ("j ∈ lo..hi",)  # proved from the declared ranges, else no 
 def _sift(term, limits, env, scope):
     """term with one δ(a, k) (k bound by limits) sifted: (new term, remaining limits), or None."""
     inner = dict(scope)
-    for k, lo, hi in limits:
+    for k, lo, hi in reversed(limits):  # a name bound twice (a merged Sum) means its innermost binding
         inner[k] = (lo, hi)
     for factor in Mul.make_args(term):
         if not isinstance(factor, KroneckerDelta):
             continue
         for pos, (k, lo, hi) in enumerate(limits):
-            if k not in factor.args:
-                continue
+            if k not in factor.args or any(lim[0] == k for lim in limits[:pos]):
+                continue  # an inner limit binding k again hides this one from the body
             a = factor.args[0] if factor.args[1] == k else factor.args[1]
             if a == k or a.has(k) or any(a.has(lim[0]) for lim in limits[:pos]):
                 continue  # a must not be bound inside k's sum

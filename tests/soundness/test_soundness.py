@@ -33,7 +33,6 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
-    "delta-sift-shadowed-merged-sum": "S6: delta_sift sifts by an outer limit binding the δ's name again in a merged Sum (rules/delta_sift.py) — rules",
 }
 
 
