@@ -126,15 +126,15 @@ def _outcomes(text):
 
 def test_links_without_rules_find_the_same_rules_with_and_without_the_idle_shortcut(monkeypatch):
     """A link that names no rule: derivcheck tries each rule in turn; a try that would repeat a failed
-    one step for step is skipped (engine._idle). Skipping never changes what is found."""
+    one step for step is skipped (rewriting._idle). Skipping never changes what is found."""
     from conftest import SPEC_EXAMPLE
-    from derivcheck import builtins, engine
+    from derivcheck import builtins, rewriting
 
     texts = [_without_by(SPEC_EXAMPLE), _without_by(builtins.find("softmax-cross-entropy").read_text())]
     fast = [_outcomes(t) for t in texts]
     assert fast[0][0][1][2] == ("quotient_rule",)  # found alone, not among everything the final try fires
     assert fast[0][0][2][2] == ("sum_rule", "exp_rule", "delta_sift")
-    monkeypatch.setattr(engine, "_idle", lambda *args: False)
+    monkeypatch.setattr(rewriting, "_idle", lambda *args: False)
     assert [_outcomes(t) for t in texts] == fast
 
 
