@@ -114,7 +114,7 @@ class Sampler:
         view = _declarations(ctx)
         shared = _shared(view, seed, self.sizes)
         if shared is not None:  # the same declarations, seed and sizes: the same points, tables and closures
-            self.losses, self.program, self.rounds, self._free = shared
+            self.losses, self.program, self.rounds, self._free, self._points = shared
             return
         self.losses = {sym: _test_loss(name, base, shape) for name, (sym, base, shape) in ctx.losses.items()}
         self.program = Program(ctx, {sym: body for sym, (body, _, _, _) in self.losses.items()})
@@ -127,7 +127,8 @@ class Sampler:
             sizes = {canon(s): v for s, v in sizes.items()}
             self.rounds.append(Round(self.program, sizes, scalars, arrays))
         self._free = {}
-        _LAST[:] = [(view, seed, self.sizes, (self.losses, self.program, self.rounds, self._free))]
+        self._points = {}  # (indices, round, conditions) -> the sampled points (see points())
+        _LAST[:] = [(view, seed, self.sizes, (self.losses, self.program, self.rounds, self._free, self._points))]
 
     # -- points -------------------------------------------------------------
     def free(self, expr):
@@ -151,6 +152,17 @@ class Sampler:
             if not conditions or all(self.holds(c, rnd, env) for c in conditions):
                 yield env
 
+    def points(self, idx, r, conditions):
+        """[(point {index: value}, the same by slot)] of tuples(idx, round r, conditions), sampled once
+        per (indices, round, conditions): the points depend on nothing else."""
+        key = (frozenset(idx), r, tuple(conditions))
+        found = self._points.get(key)
+        if found is None:
+            slot = self.program.slot
+            found = self._points[key] = [(point, {slot(s): v for s, v in point.items()})
+                                         for point in self.tuples(idx, self.rounds[r], conditions)]
+        return found
+
     def holds(self, cond, rnd, env):
         """Whether a case condition holds at the point (indices, sizes and label entries substituted)."""
         return holds(cond, rnd.point(env))
@@ -164,11 +176,9 @@ class Sampler:
             idx |= free_indices(x, set(self.ctx.ranges)) | free_indices(y, set(self.ctx.ranges))
         samples = undefined = 0
         worst = 0.0
-        slots = {s: self.program.slot(s) for s in idx}  # the evaluators' keys of the indices
-        for rnd in self.rounds:
+        for r, rnd in enumerate(self.rounds):
             ev, env = rnd.ev, rnd.ev.env
-            for point in self.tuples(idx, rnd, conditions):
-                at = {slots[s]: v for s, v in point.items()}
+            for point, at in self.points(idx, r, conditions):
                 env.update(at)
                 va, vb = _value(fa, ev), _value(fb, ev)
                 if va is None or vb is None:
