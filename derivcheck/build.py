@@ -29,13 +29,23 @@ def _err(message, node):
 class Builder:
     """Builds expressions for one Context (declared symbols and defined names)."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, memo=None):
         self.ctx = ctx
         self.low = mx.Lowering(ctx)
+        self.memo, self._keys = memo, {}  # memo: a BuildMemo valid for ctx as it stands, or None
 
     def build(self, node):
-        method = getattr(self, "_" + node.kind)
-        return method(node)
+        memo = self.memo
+        if memo is None:
+            return getattr(self, "_" + node.kind)(node)
+        key = memo.key(node, self._keys)
+        value = memo.values.get(key)
+        if value is None:
+            count = self.low.count
+            value = getattr(self, "_" + node.kind)(node)
+            if count == self.low.count and not isinstance(value, MatrixValue):  # no bound index handed out
+                memo.values[key] = value
+        return value
 
     # -- leaves ----------------------------------------------------------
     def _num(self, node):
@@ -326,9 +336,10 @@ class Builder:
         return self.ctx.indices[node.value]
 
 
-def value(ctx, text, allow=(), tex=False, declare=None):
+def value(ctx, text, allow=(), tex=False, declare=None, memo=None):
     """(built value, shape): a relation (op, lhs, rhs) or an expression; matrices lowered to
-    their entries at the entry indices of their shape (new ones through declare); shape () for a scalar."""
+    their entries at the entry indices of their shape (new ones through declare); shape () for a scalar.
+    memo: a BuildMemo of scalars already built for ctx as it stands (the caller clears it on a write)."""
     if tex:
         from .latex_in import parse_tex
 
@@ -337,7 +348,7 @@ def value(ctx, text, allow=(), tex=False, declare=None):
         node = parse(text, allow)
     if softmax_nesting(node) > MAX_SOFTMAX_NESTING:
         raise _err(f"softmax nested more than {MAX_SOFTMAX_NESTING} deep", node)
-    builder = Builder(ctx)
+    builder = Builder(ctx, memo)
     if node.kind in ("eq", "ne"):
         lhs, rhs = builder.build(node.args[0]), builder.build(node.args[1])
         for side in (lhs, rhs):

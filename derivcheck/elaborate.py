@@ -5,6 +5,7 @@ import sympy
 
 from . import build
 from . import matrices as mx
+from .buildmemo import BuildMemo
 from .calculus import D, free_indices
 from .errors import DerivError, DerivErrors
 from .model import Case, Cases, Derivation, Step
@@ -38,14 +39,17 @@ class Elaborator:
         self.claim_shape = ()
         self.counter = 0
         self.errors = []  # steps that could not be read (the others still are)
+        self.memo = None  # a BuildMemo once the declarations are read (cleared on every later write)
 
     # -- the only writes to the symbol table ---------------------------------
     def _declare_index(self, name, symbol, size):
         self.ctx.indices[name] = symbol
         self.ctx.ranges[symbol] = (sympy.Integer(1), size)
+        if self.memo is not None:
+            self.memo.clear()
 
     def value(self, at, text, allow=(), tex=False):
-        return _located(at, build.value, self.ctx, text, allow, tex, self._declare_index)
+        return _located(at, build.value, self.ctx, text, allow, tex, self._declare_index, self.memo)
 
     def declarations(self):
         ctx, decl = self.ctx, self.raw.declarations
@@ -64,6 +68,7 @@ class Elaborator:
                 raise _error("an assumption is an equation `lhs == rhs`", at)
             ctx.assumptions.append((rel[1], rel[2], at.line))
             ctx.assumption_texts[(rel[1], rel[2], at.line)] = text.strip()  # as written, for "verified assuming"
+        self.memo = BuildMemo()  # the names are all declared: a subexpression built once is built for good
 
     def _function(self, name, params, body_text, key_at, body_at):
         """sigma(u): body — built with its parameters as real scalars that exist only in the body."""
@@ -150,6 +155,8 @@ class Elaborator:
     def _check_parameters(self, expr, at):
         """A definition's parameter index (y[j]: delta(j, l) has l) may never be summed over:
         unfolding y inside such a sum would capture it."""
+        if not self.ctx.parameters:  # nothing to capture (most files): no walk of the expression
+            return
         for s in expr.atoms(sympy.Sum):
             for lim in s.limits:
                 if lim[0] in self.ctx.parameters:

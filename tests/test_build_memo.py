@@ -1,0 +1,144 @@
+"""The elaborator's BuildMemo: every expression is the one a build without it returns, errors keep their columns."""
+from pathlib import Path
+
+import pytest
+
+from derivcheck import elaborate
+from derivcheck.errors import DerivError
+from derivcheck.load import load_document, load_file, load_text
+from derivcheck.model import Cases
+from derivcheck.source import is_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _NoMemo(elaborate.BuildMemo):
+    """A memo that never keeps anything: every subexpression is built anew (the code before the memo)."""
+
+    class _Forget(dict):
+        def __setitem__(self, key, value):
+            pass
+
+    def __init__(self):
+        super().__init__()
+        self.values = self._Forget()
+
+
+def _forms(derivations):
+    """Everything the elaborator produced that later stages read, in order."""
+    out = []
+
+    def chain(entries):
+        for e in entries:
+            if isinstance(e, Cases):
+                for c in e.cases:
+                    out.append(("case", c.condition, c.text))
+                    chain(c.steps)
+            else:
+                out.append((e.index, e.line, e.column, e.text, e.expr, e.rules, e.tex))
+
+    for d in derivations:
+        if not hasattr(d, "ctx"):  # a document's block not checked
+            out.append(d)
+            continue
+        ctx = d.ctx
+        out.append((d.name, d.claim_lhs, d.claim_rhs, d.claim_text))
+        chain(d.chain)
+        out.append(sorted((n, x.target, x.params, x.body) for n, x in ctx.definitions.items()))
+        out.append(sorted(ctx.indices.items()))
+        out.append(list(ctx.assumptions))
+    return out
+
+
+def _load(load, *args):
+    try:
+        return _forms(load(*args))
+    except DerivError as exc:
+        return [(e.file, e.line, e.column, e.message) for e in getattr(exc, "errors", None) or [exc]]
+
+
+def _both(monkeypatch, load, *args):
+    with_memo = _load(load, *args)
+    with monkeypatch.context() as m:
+        m.setattr(elaborate, "BuildMemo", _NoMemo)
+        without = _load(load, *args)
+    return with_memo, without
+
+
+CORPUS = sorted(str(p) for folder in ("derivcheck/builtins", "tests/data", "examples")
+                for p in (ROOT / folder).rglob("*") if p.suffix in (".yaml", ".md", ".ipynb", ".tex"))
+
+
+def _document(path):
+    derivations, unchecked = load_document(path)
+    return derivations + unchecked  # _forms reads the derivations; an Unchecked compares as itself
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(Path(p).relative_to(ROOT)))
+def test_every_expression_of_the_corpus_is_the_one_built_without_the_memo(monkeypatch, path):
+    with_memo, without = _both(monkeypatch, _document if is_document(path) else load_file, path)
+    assert with_memo == without
+
+
+HEAD = """derivcheck: 1
+name: t
+symbols:
+  N: size
+  i j: index N
+  x y: vector N
+  S: sym N
+"""
+
+
+def test_a_subexpression_that_numbers_bound_indices_is_built_anew(monkeypatch):
+    """x.T @ y twice: each product sums over its own bound index, also where a later step repeats it
+    after another product (a memo ignoring the numbering would return the first product's sum)."""
+    text = HEAD + """claim: x.T @ y + x.T @ y == 2 * (x.T @ y)
+steps:
+  - x.T @ y + x.T @ y
+  - (y.T @ x) * 0 + 2 * (x.T @ y)
+  - 2 * (x.T @ y)
+"""
+    with_memo, without = _both(monkeypatch, load_text, text)
+    assert with_memo == without
+    (d,) = load_text(text)
+    assert len(d.claim_lhs.args) == 2 and d.claim_lhs.args[0] != d.claim_lhs.args[1]  # two sums, two bound names
+    assert d.chain[1].expr != d.chain[2].expr  # the second step's product numbers after y.T @ x
+
+
+def test_an_error_inside_a_matrix_value_is_located_where_each_step_writes_it(monkeypatch):
+    """D(f, S) is a matrix whose entries raise when lowered: the same text in two steps, at two
+    columns, gives two errors at their own columns (a memo keeping the matrix would give the first's)."""
+    text = HEAD + """define:
+  f: x.T @ S @ x
+claim: f == f
+steps:
+  - f + 0 * sum_all(D(f, S))
+  - f + 0 *  sum_all(D(f, S))
+"""
+    with_memo, without = _both(monkeypatch, load_text, text)
+    assert with_memo == without
+    (first, second) = with_memo
+    assert "symmetric matrix S" in first[3] and "symmetric matrix S" in second[3]
+    assert (first[1], second[1]) == (12, 13)
+    assert second[2] == first[2] + 1
+
+
+def test_the_memo_keeps_repeated_subexpressions(monkeypatch):
+    """It does its job: x[i], written six times, is built once."""
+    from derivcheck.build import Builder
+
+    built = []
+    index = Builder._index
+    monkeypatch.setattr(Builder, "_index", lambda self, node: built.append(node) or index(self, node))
+    text = HEAD + """claim: exp(x[i]) * exp(x[i]) == exp(x[i])**2
+steps:
+  - exp(x[i]) * exp(x[i])
+  - exp(x[i])**2
+"""
+    load_text(text)
+    assert len(built) == 1
+    monkeypatch.setattr(elaborate, "BuildMemo", _NoMemo)
+    built.clear()
+    load_text(text)
+    assert len(built) == 6
