@@ -39,14 +39,28 @@ class Elaborator:
         self.claim_shape = ()
         self.counter = 0
         self.errors = []  # steps that could not be read (the others still are)
-        self.memo = None  # a BuildMemo once the declarations are read (cleared on every later write)
+        self.memo = None  # a BuildMemo once the declarations are read (a new one on every later write)
 
     # -- the only writes to the symbol table ---------------------------------
     def _declare_index(self, name, symbol, size):
         self.ctx.indices[name] = symbol
         self.ctx.ranges[symbol] = (sympy.Integer(1), size)
-        if self.memo is not None:
-            self.memo.clear()
+        if self.memo is not None:  # the memo may be shared (see declared): it stays valid for the others
+            self.memo = BuildMemo()
+
+    def declared(self, shared):
+        """declarations(), or, when an earlier derivation of the file declared the very same text, a
+        copy of its symbol table (lines moved to this one's) and its memo. shared: signature -> earlier."""
+        decl = self.raw.declarations
+        sig = _signature(decl)
+        earlier = shared.get(sig) if sig is not None else None
+        line = _line_map(earlier[0], decl) if earlier else None
+        if line is not None:
+            self.ctx, self.memo = earlier[1].copy(line), earlier[2]
+            return
+        self.declarations()
+        if sig is not None:
+            shared[sig] = (decl, self.ctx.copy(), self.memo)
 
     def value(self, at, text, allow=(), tex=False):
         return _located(at, build.value, self.ctx, text, allow, tex, self._declare_index, self.memo)
@@ -245,6 +259,28 @@ class Elaborator:
         return Cases(raw.at.line, branches)
 
 
+def _signature(decl):
+    """The text of a derivation's declarations (None when some entry is not text: it is never shared)."""
+    texts = ([n for n, _, _ in decl.symbols] + [k for _, k, _ in decl.symbols] + [k for k, _, _, _ in decl.define]
+             + [b for _, b, _, _ in decl.define] + [t for t, _ in decl.assume])
+    if not all(isinstance(t, str) for t in texts):
+        return None
+    return (tuple((n, k) for n, k, _ in decl.symbols), tuple((k, b) for k, b, _, _ in decl.define),
+            tuple(t for t, _ in decl.assume))
+
+
+def _line_map(old, new):
+    """old's line -> new's line of each define key and assume entry (the lines a symbol table keeps),
+    or None when one old line would move to two."""
+    pairs = [(a[2].line, b[2].line) for a, b in zip(old.define, new.define)]
+    pairs += [(a[1].line, b[1].line) for a, b in zip(old.assume, new.assume)]
+    lines = {None: None}
+    for a, b in pairs:
+        if lines.setdefault(a, b) != b:
+            return None
+    return lines.__getitem__
+
+
 def _indicator(condition):
     op, a, b = condition
     return sympy.KroneckerDelta(a, b) if op == "eq" else 1 - sympy.KroneckerDelta(a, b)
@@ -262,10 +298,11 @@ def _end_value(chain, before=None):
     return value
 
 
-def elaborate(raw):
-    """The Derivation of one RawDerivation; its Context frozen."""
+def elaborate(raw, shared=None):
+    """The Derivation of one RawDerivation; its Context frozen. shared: a dict kept over one file's
+    derivations, so that declarations written the same are elaborated once."""
     el = Elaborator(raw)
-    el.declarations()
+    el.declared({} if shared is None else shared)
     ctx = el.ctx
     if raw.claim is not None:
         claim = raw.claim

@@ -19,10 +19,10 @@ def load_file(path):
 
 def load_text(text, name="<text>"):
     """All derivations of a YAML text."""
-    derivations, errors = [], []
+    derivations, errors, shared = [], [], {}
     for raw in read_yaml(text, name):
         try:
-            derivations.append(elaborate(raw))
+            derivations.append(elaborate(raw, shared))
         except DerivError as exc:  # the next derivation is still read: every error of the file in one run
             errors += getattr(exc, "errors", None) or [exc]
     if errors:
@@ -38,10 +38,10 @@ def load_document(path):
 
     name = str(Path(path))
     raws, unchecked = reader_for(name)(read_bytes(path), name)
-    derivations = []
+    derivations, shared = [], {}
     for raw, blocks in raws:
         try:
-            derivations.append(elaborate(raw))
+            derivations.append(elaborate(raw, shared))
         except DerivError as exc:
             file = exc.file or name
             unchecked.append(Unchecked(file, exc.line or raw.at.line, exc.column, exc.message))

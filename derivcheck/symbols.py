@@ -1,6 +1,6 @@
 """The symbol table of SPEC §2: declared sizes, indices, scalars, arrays and defined names."""
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import sympy
 
@@ -104,6 +104,23 @@ class Context:
         object.__setattr__(self, "parameters", frozenset(self.parameters))
         object.__setattr__(self, "frozen", True)
         return self
+
+    def copy(self, line=None):
+        """A copy whose tables can be written without touching these (the SymPy objects, immutable, are
+        shared); line maps the line of each definition, function and assume entry to the copy's."""
+        line = line or (lambda n: n)
+        tables = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            tables[f.name] = type(v)(v) if isinstance(v, (dict, list, set)) and f.name != "frozen" else v
+        tables["frozen"] = False
+        tables["definitions"] = {n: replace(d, line=line(d.line)) for n, d in self.definitions.items()}
+        functions = {n: replace(f, line=line(f.line)) for n, f in self.functions.items()}
+        tables["functions"] = {n: replace(f, derivative=functions[f.derivative.name]) if f.derivative else f
+                               for n, f in functions.items()}
+        tables["assumptions"] = [(a, b, line(n)) for a, b, n in self.assumptions]
+        tables["assumption_texts"] = {(a, b, line(n)): t for (a, b, n), t in self.assumption_texts.items()}
+        return Context(**tables)
 
     def __setattr__(self, name, value):
         if getattr(self, "frozen", False):
