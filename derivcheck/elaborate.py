@@ -82,7 +82,8 @@ class Elaborator:
                 raise _error("an assumption is an equation `lhs == rhs`", at)
             ctx.assumptions.append((rel[1], rel[2], at.line))
             ctx.assumption_texts[(rel[1], rel[2], at.line)] = text.strip()  # as written, for "verified assuming"
-        self.memo = BuildMemo()  # the names are all declared: a subexpression built once is built for good
+        if self.memo is None:  # the names are all declared: a subexpression built once is built for good
+            self.memo = BuildMemo()
 
     def _function(self, name, params, body_text, key_at, body_at):
         """sigma(u): body — built with its parameters as real scalars that exist only in the body."""
@@ -131,6 +132,7 @@ class Elaborator:
             ctx.definitions[name] = d
             defs.append((d, body_at, body_text))
         built = set()
+        self.memo = BuildMemo()  # functions and defined names are declared; a new one when one turns matrix
         for d, body_at, body_text in defs:
             body, shape = self.value(body_at, body_text)
             if shape:  # Z: X @ W + b: a matrix (or vector) defined entry by entry
@@ -142,6 +144,7 @@ class Elaborator:
                 d.params = mx.entry_indices(ctx, shape, self._declare_index)
                 d.target = sympy.IndexedBase(d.name, real=True)
                 ctx.shapes[d.name] = shape
+                self.memo = BuildMemo()  # the name Z now builds a matrix, no longer the symbol Z
             d.body = body
             built.add(d.name)
             ctx.parameters |= free_indices(d.body, set(ctx.ranges)) - set(d.params)

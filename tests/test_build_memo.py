@@ -142,3 +142,40 @@ steps:
     built.clear()
     load_text(text)
     assert len(built) == 6
+
+
+def test_a_name_defined_as_a_matrix_is_built_anew_after_its_definition(monkeypatch):
+    """`0 * Z` above Z's definition builds Z as a symbol; after `Z: X @ w` the name Z is a vector
+    (a memo kept over that write would hand sum_all the symbol Z, a scalar)."""
+    text = """derivcheck: 1
+name: t
+symbols:
+  N M: size
+  i j: index N
+  X: matrix N M
+  w: vector M
+define:
+  a: 0 * Z
+  Z: X @ w
+  b: sum_all(Z)
+claim: b == b
+steps:
+  - b
+"""
+    with_memo, without = _both(monkeypatch, load_text, text)
+    assert with_memo == without
+    (d,) = load_text(text)
+    assert str(d.ctx.definitions["b"].body) == "Sum(Z[n_1], (n_1, 1, N))"
+
+
+def test_a_function_parameter_is_not_a_name_after_its_body(monkeypatch):
+    """u is a scalar inside sigma's body only: a later `u` is undeclared (not the body's u)."""
+    text = HEAD.replace("  S: sym N\n", "") + """define:
+  sigma(u): u * 2
+  q: u + 1
+claim: q == q
+steps:
+  - q
+"""
+    with_memo, without = _both(monkeypatch, load_text, text)
+    assert with_memo == without and "undeclared name 'u'" in with_memo[0][3]
