@@ -43,17 +43,17 @@ class Round:
     def __init__(self, program, sizes, scalars, arrays):
         self.sizes, self.scalars, self.arrays = sizes, scalars, arrays
         self.program = program
-        self.ev = self.evaluator(float)
+        self.ev = self.evaluator(float, reverse=True)  # floats: derivatives by a reverse sweep where they can be
         self._mag = self._precise = None
 
-    def evaluator(self, number, precise=False):
+    def evaluator(self, number, precise=False, reverse=False):
         """An evaluator of this round's inputs, each real input made a number(value) (ints kept)."""
         slot = self.program.slot
         env = {slot(s): v for s, v in self.sizes.items()}
         env.update({slot(s): number(v) for s, v in self.scalars.items()})
         arrays = {slot(b): {k: (v if isinstance(v, int) else number(v)) for k, v in data.items()}
                   for b, data in self.arrays.items()}
-        return Evaluator(self.program, env, arrays, precise=precise)
+        return Evaluator(self.program, env, arrays, precise=precise, reverse=reverse)
 
     def mag(self):
         """The evaluator of magnitudes (built when a comparison needs it)."""

@@ -16,12 +16,24 @@ from derivcheck.spotcheck import Sampler
 MAT = {"N": "size", "i j k l": "index N", "X": "matrix N N", "y": "labels N N"}
 
 
-def sampler_for(define, lhs, rhs, symbols=MAT):
+def sampler_for(define, lhs, rhs, symbols=MAT, mode="reverse"):
+    """The derivation's Sampler; mode "forward" gives a fresh state whose float evaluators take every
+    derivative by dual numbers (as the magnitude and 50-digit evaluators always do), "reverse" the default."""
+    if mode == "forward":
+        spotcheck._LAST.clear()
     lines = ["derivcheck: 1", "name: t", "symbols:"] + [f"  {k}: {v}" for k, v in symbols.items()]
     lines += ["define:"] + [f"  {k}: {v}" for k, v in define.items()]
     lines += [f"claim: {lhs} == {rhs}", "steps:", f"  - {lhs}", "  - by: algebra", f"    expr: {rhs}"]
     (deriv,) = load_text("\n".join(lines) + "\n", "t.deriv.yaml")
-    return deriv, Sampler(deriv.ctx, 0, [deriv.claim_lhs, deriv.claim_rhs])
+    sampler = Sampler(deriv.ctx, 0, [deriv.claim_lhs, deriv.claim_rhs])
+    if mode == "forward":
+        spotcheck._LAST.clear()  # this state is not shared with a later sampler
+        for rnd in sampler.rounds:
+            rnd.ev.reverse = False
+    return deriv, sampler
+
+
+MODES = pytest.mark.parametrize("mode", ["forward", "reverse"])
 
 
 CASES = [
@@ -48,9 +60,10 @@ CASES = [
 ]
 
 
+@MODES
 @pytest.mark.parametrize("define, lhs, rhs", CASES)
-def test_skipping_entries_keeps_every_derivative(define, lhs, rhs):
-    deriv, sampler = sampler_for(define, lhs, rhs)
+def test_skipping_entries_keeps_every_derivative(define, lhs, rhs, mode):
+    deriv, sampler = sampler_for(define, lhs, rhs, mode=mode)
     ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
     assert ev.counter is None and ev.samples > 20
     wrong = sampler.compare(deriv.claim_lhs, deriv.claim_rhs * 0)
@@ -58,9 +71,9 @@ def test_skipping_entries_keeps_every_derivative(define, lhs, rhs):
 
 
 def test_entries_that_cannot_read_the_entry_are_not_computed_again():
-    spotcheck._LAST.clear()  # a fresh state: no derivative of an earlier test memoised at these points
+    # forward mode (fresh state): no derivative of an earlier test memoised at these points
     deriv, sampler = sampler_for({"T[i, j]": "X[j, i]**2", "R[i]": "Sum(T[i, j], j)"}, "D(R[i], X[k, l])",
-                                 "2 * X[k, i] * delta(l, i)")
+                                 "2 * X[k, i] * delta(l, i)", mode="forward")
     prog = sampler.program
     T, R, X = (prog.canon(b) for b in (deriv.ctx.definitions["T"].target, deriv.ctx.definitions["R"].target,
                                         deriv.ctx.arrays["X"].base))
@@ -110,11 +123,13 @@ def test_a_bound_index_in_an_inner_range_is_not_free_outside():
     assert wrong.counter is not None
 
 
+@MODES
 @pytest.mark.parametrize("lhs, rhs", [("D(q, x)", "2 * x"), ("D(r, x)", "3 * x**2"),
                                       ("D(Sum(p[i], i), x)", "Sum(z[i], i) * 2 * x")])
-def test_a_scalar_variable_is_read_by_every_table_that_depends_on_it(lhs, rhs):
+def test_a_scalar_variable_is_read_by_every_table_that_depends_on_it(lhs, rhs, mode):
     symbols = {"N": "size", "i": "index N", "z": "vector N", "x": "real"}
-    deriv, sampler = sampler_for({"q": "x**2", "r": "q * x", "p[i]": "z[i] * q"}, lhs, rhs, symbols=symbols)
+    deriv, sampler = sampler_for({"q": "x**2", "r": "q * x", "p[i]": "z[i] * q"}, lhs, rhs, symbols=symbols,
+                                 mode=mode)
     f = deriv.claim_lhs.args[0]
     assert sampler.compare(f, f).samples >= 4  # the tables at the point exist before the derivative reads them
     ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
@@ -152,10 +167,11 @@ SUMS = [
 ]
 
 
+@MODES
 @pytest.mark.parametrize("lhs, rhs", SUMS)
-def test_a_sum_inside_a_derivative_adds_only_the_terms_that_read_the_entry(lhs, rhs):
+def test_a_sum_inside_a_derivative_adds_only_the_terms_that_read_the_entry(lhs, rhs, mode):
     symbols = {"N": "size", "i j k l m": "index N", "z": "vector N", "X": "matrix N N"}
-    deriv, sampler = sampler_for({"T[i, j]": "X[j, i]**2"}, lhs, rhs, symbols=symbols)
+    deriv, sampler = sampler_for({"T[i, j]": "X[j, i]**2"}, lhs, rhs, symbols=symbols, mode=mode)
     f = deriv.claim_lhs.args[0]
     assert sampler.compare(f, f).samples > 0  # the sums tabulated at the points first
     ev = sampler.compare(deriv.claim_lhs, deriv.claim_rhs)
@@ -164,10 +180,9 @@ def test_a_sum_inside_a_derivative_adds_only_the_terms_that_read_the_entry(lhs, 
 
 
 def test_a_sum_inside_a_derivative_evaluates_one_term():
-    spotcheck._LAST.clear()
     symbols = {"N": "size", "i j k": "index N", "z": "vector N"}
     deriv, sampler = sampler_for({"p[i]": "exp(z[i])"}, "D(Sum(p[k] * z[k], k), z[j])", "(1 + z[j]) * p[j]",
-                                 symbols=symbols)
+                                 symbols=symbols, mode="forward")
     prog = sampler.program
     computed = []
     original = Evaluator._compute

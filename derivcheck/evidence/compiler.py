@@ -7,7 +7,9 @@ evaluated with x perturbed by a dual number of a fresh tag (exact, nested deriva
 inside D(f, p[n]) for a defined p, p's entries are independent inputs (calculus.FROZEN).
 Defined entries, sums and derivatives are memoised per point: a table is built once, a side
 shared by two links is evaluated once, and inside a derivative only the entries that read the
-perturbed entry are computed again (reach.py); D(f, x[key]) is memoised by (f, x, key).
+perturbed entry are computed again (reach.py); D(f, x[key]) is memoised by (f, x, key). The float
+evaluator of a point takes D(f, x[key]) for every key at once by a reverse sweep (values.Adj) where
+f has no derivative inside and x is a real input array or a frozen table without extra indices.
 """
 import itertools
 
@@ -19,10 +21,12 @@ from .. import vocabulary
 from ..linalg import DetOf, InvEntry, solve
 from .facts import Facts
 from .reach import WILD, assignments
-from .values import BY_NAME as _OWN, HP, Dual, Undefined, derivative, general_power, power, real
+from . import values
+from .values import BY_NAME as _OWN, HP, Dual, Undefined, backward, derivative, general_power, power, real
 
 UNARY = {vocabulary.BY_NAME[name].head: f for name, f in _OWN.items()}  # the function table's entries, evidence side
 _MISSING = object()
+_SWEEP_FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, IndexError, RecursionError)
 _TAGS = itertools.count(1)
 
 
@@ -173,6 +177,19 @@ class Program(Facts):
 
         return fold
 
+    def _sweepable(self, f, var, frozen, array):
+        """Whether D(f, var[key]) may be had by a reverse sweep: var a real input array or a frozen
+        defined table without extra indices, and no derivative inside f (through its definitions too)."""
+        if frozen:
+            if self.extras(var):
+                return False
+        elif not array or self.ctx.array_of(var).kind == "labels":
+            return False
+        if any(fn.body is not None and fn.body.has(D) for fn in self.ctx.functions.values()):
+            return False
+        return not f.has(D) and not any(t in self.defs and self.defs[t].body is not None and self.defs[t].body.has(D)
+                                        for t in self.deps(f))
+
     def _linalg(self, e):
         """inv(X)[r, c] or det(X) of the declared matrix X at the point (dual entries included)."""
         base, idx = self.slot(e.args[0]), [self._node(i) for i in e.args[1:]]
@@ -305,7 +322,23 @@ class Program(Facts):
             return _undefined  # a derivative in a size, an index or a label: no value
         deps, keys = self.dep_slots(e), tuple(self.slot(k) for k in self.varying(f))
         ident = self._closures.setdefault(("D", f, var), object())
+        sweepable = self._sweepable(f, var, frozen, array)
         var = self.slot(var)
+
+        def sweep(ev):
+            """{key: D(f, var[key])} for every entry of var by one reverse sweep at ev (the float
+            evaluator of the point), or None where it cannot be had (then forward mode decides)."""
+            tape = values.TAPE
+            start = len(tape)
+            try:
+                child, leaves = ev.sweep_child(var, frozen)
+                out = body(child)
+                backward(out, tape[start:])
+            except _SWEEP_FAILURES:
+                return None
+            finally:
+                del tape[start:]
+            return {k: leaf.g for k, leaf in dict.items(leaves)}  # the entries f read
 
         def compute(ev, key):
             tag = next(_TAGS)
@@ -325,10 +358,21 @@ class Program(Facts):
             while ev.parent is not None and ev.var not in deps:
                 ev = ev.parent
             env = ev.env
-            mkey = (ident, key, tuple([env[s] for s in keys]))
+            at = tuple([env[s] for s in keys])
+            mkey = (ident, key, at)
             v = ev.memo.get(mkey, _MISSING)
             if v is _MISSING:
-                v = ev.memo[mkey] = compute(ev, key)
+                if sweepable and ev.reverse:  # the whole gradient of f at once, memoised by (f, var, point)
+                    grads = ev.memo.get((ident, at), _MISSING)
+                    if grads is _MISSING:
+                        grads = ev.memo[(ident, at)] = sweep(ev)
+                    if grads is not None:
+                        v = grads.get(key, _MISSING)
+                        if v is _MISSING and (frozen or key in ev.arrays[var]):
+                            v = 0  # an entry f never reads (an entry the array lacks: Undefined below)
+                if v is _MISSING:
+                    v = compute(ev, key)
+                ev.memo[mkey] = v
             return v
 
         return deriv

@@ -1,7 +1,10 @@
-"""The numbers the compiled closures compute with: floats, tagged dual numbers, error magnitudes.
+"""The numbers the compiled closures compute with: floats, tagged dual numbers, adjoint nodes, error magnitudes.
 
 A Dual(tag, a, b) is a + b·ε_tag (forward-mode derivatives; nested tags give exact higher
-derivatives: the newest tag is outermost, its parts hold only older tags). A Mag(v, m) is a
+derivatives: the newest tag is outermost, its parts hold only older tags). An Adj is a float
+recorded on a tape with the local partials to its operands (reverse mode: one backward sweep
+gives the derivative of one value by every input at once); its values are computed exactly as
+Dual computes its value part, so both modes see the same numbers. A Mag(v, m) is a
 value v with a running bound m on its rounding error in units of the machine epsilon, so that
 two sides are compared relative to the magnitudes that went into them. HP numbers (mpmath, 50
 digits) decide the points where those magnitudes are large: catastrophic cancellation.
@@ -65,6 +68,80 @@ class Dual:
         return o * power(self, -1)
 
 
+class Adj:
+    """A float on the tape (reverse mode): value v, operands x and y (None when absent) with the
+    partials dx and dy, and the adjoint g the backward sweep accumulates. Only floats, ints and
+    other Adj mix with it: anything else is a TypeError (the caller falls back to forward mode)."""
+
+    __slots__ = ("v", "x", "dx", "y", "dy", "g")
+
+    def __init__(self, v, x=None, dx=0, y=None, dy=0):
+        self.v, self.x, self.dx, self.y, self.dy, self.g = v, x, dx, y, dy, 0
+        TAPE.append(self)
+
+    def __add__(self, o):
+        t = type(o)
+        if t is Adj:
+            return Adj(self.v + o.v, self, 1, o, 1)
+        if t is float or t is int:
+            return Adj(self.v + o, self, 1)
+        raise TypeError("an adjoint mixed with another kind of number")
+
+    def __radd__(self, o):
+        t = type(o)
+        if t is float or t is int:
+            return Adj(o + self.v, self, 1)
+        raise TypeError("an adjoint mixed with another kind of number")
+
+    def __neg__(self):
+        return Adj(-self.v, self, -1)
+
+    def __sub__(self, o):
+        return self + (-o)
+
+    def __rsub__(self, o):
+        return (-self) + o
+
+    def __mul__(self, o):
+        t = type(o)
+        if t is Adj:
+            return Adj(self.v * o.v, self, o.v, o, self.v)
+        if t is float or t is int:
+            return Adj(self.v * o, self, o)
+        raise TypeError("an adjoint mixed with another kind of number")
+
+    def __rmul__(self, o):
+        t = type(o)
+        if t is float or t is int:
+            return Adj(o * self.v, self, o)
+        raise TypeError("an adjoint mixed with another kind of number")
+
+    def __truediv__(self, o):
+        return self * power(o, -1)
+
+    def __rtruediv__(self, o):
+        return o * power(self, -1)
+
+
+TAPE = []  # the Adj nodes of the reverse sweep in progress, in the order they were made
+
+
+def backward(out, tape):
+    """Accumulate d out / d node into every node of the tape (made in order: operands first)."""
+    if type(out) is not Adj:
+        return
+    out.g = 1
+    for node in reversed(tape):
+        g = node.g
+        if g:
+            x = node.x
+            if x is not None:
+                x.g = x.g + g * node.dx
+                y = node.y
+                if y is not None:
+                    y.g = y.g + g * node.dy
+
+
 class Mag:
     __slots__ = ("v", "m")
 
@@ -115,7 +192,7 @@ def real(x):
         t = type(x)
         if t is Dual:
             x = x.a
-        elif t is Mag:
+        elif t is Mag or t is Adj:
             x = x.v
         else:
             return x
@@ -129,6 +206,8 @@ def _unary(f, df, hp):
         t = type(x)
         if t is Dual:
             return Dual(x.t, g(x.a), df(x.a) * x.b)
+        if t is Adj:
+            return Adj(g(x.v), x, df(x.v))
         if t is Mag:
             v = g(x.v)
             return Mag(v, abs(df(x.v)) * x.m + abs(v))
@@ -158,6 +237,8 @@ def power(x, n):
     t = type(x)
     if t is Dual:
         return Dual(x.t, power(x.a, n), n * power(x.a, n - 1) * x.b) if n != 0 else 1
+    if t is Adj:
+        return Adj(power(x.v, n), x, n * power(x.v, n - 1)) if n != 0 else 1
     if t is Mag:
         v = _pow(x.v, n)
         return Mag(v, abs(n * _pow(x.v, n - 1)) * x.m + abs(v) if n != 0 else 0.0)
