@@ -1,7 +1,8 @@
 """One run: resolve targets, load files, order citations, verify each derivation into a Report."""
+import contextlib
 from pathlib import Path
 
-from . import builtins, siblings, workers
+from . import builtins, inline, siblings, workers
 from .engine import verify
 from .errors import DerivError
 from .hints import teach
@@ -155,7 +156,10 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         if progress is not None:
             progress(len({id(r) for r in results.values()}), len(order), deriv.name)
 
-    if (timeout > 0 or jobs > 1) and workers.available():
+    guard = None
+    if jobs == 1 and timeout > 0 and len(paths) == 1 and inline.possible():  # one file: no fork (inline.py)
+        guard = inline.Guard(timeout, workers.MEMORY_LIMIT)
+    if guard is None and (timeout > 0 or jobs > 1) and workers.available():
         ordered = [d for d, _ in order]
         names = {n for d in ordered for n in (d.name,) + d.aliases}
         waits_for = [{n for n, _ in citations(d, lambda r: lookup(r) is not None)} & names for d in ordered]
@@ -165,12 +169,16 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
                         lambda key, outcome: finished(id(ordered[key]), outcome), max(1, jobs),
                         timeout if timeout > 0 else float("inf"), dict(strict=strict, seed=seed, memo=cache))
     else:
-        for deriv, _ in order:
-            try:
-                result = verify(deriv, strict=strict, seed=seed, lemmas=_lemmas(deriv, results), memo=cache)
-            except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - a verdict, never a traceback
-                result = f"not checked: {type(exc).__name__}: {exc}"
-            finished(id(deriv), result)
+        with guard or contextlib.nullcontext():
+            for deriv, _ in order:
+                try:
+                    result = verify(deriv, strict=strict, seed=seed, lemmas=_lemmas(deriv, results),
+                                    progress=guard and guard.tick, memo=guard.memo(cache) if guard else cache)
+                except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - a verdict, never a traceback
+                    if guard:
+                        raise  # the command starts again with workers, which decide
+                    result = f"not checked: {type(exc).__name__}: {exc}"
+                finished(id(deriv), result)
     report.results.sort(key=lambda r: position[id(r.derivation)])
     report.errors = [teach(e) for e in report.errors]
     return report
