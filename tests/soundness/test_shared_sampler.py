@@ -99,3 +99,19 @@ def test_a_file_run_after_another_is_not_verified_by_its_points(tmp_path):
     fresh()
     together = run([str(xa), str(xb)], cache=None)
     assert outcome(together, "xb-order")[0] != VERIFIED, "a false assumption verified next to a companion file"
+
+
+def test_equal_declarations_in_the_same_order_share_and_still_refute(tmp_path):
+    """The true twin of S9: a companion declaring the names in the same order shares the points, and the
+    false derivation is refuted as it is alone (the same counterexample)."""
+    same = A.replace("v7 u7: real", "u7 v7: real")
+    alone, pair = tmp_path / "alone.deriv.yaml", tmp_path / "pair.deriv.yaml"
+    alone.write_text("derivations:\n" + B)
+    pair.write_text("derivations:\n" + same + B)
+    fresh()
+    first = outcome(run([str(alone)], cache=None), "b-order")
+    fresh()
+    together = run([str(pair)], cache=None)
+    assert outcome(together, "b-order") == first
+    assert first[1] == "refuted" and first[3][0][0] == "refuted"
+    assert outcome(together, "a-order")[0] == VERIFIED
