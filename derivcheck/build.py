@@ -346,7 +346,7 @@ def value(ctx, text, allow=(), tex=False, declare=None, memo=None):
         node = parse_tex(text, ctx, allow)
     else:
         node = parse(text, allow)
-    if softmax_nesting(node) > MAX_SOFTMAX_NESTING:
+    if (tex or "softmax" in text) and softmax_nesting(node) > MAX_SOFTMAX_NESTING:  # ASCII calls are names in text
         raise _err(f"softmax nested more than {MAX_SOFTMAX_NESTING} deep", node)
     builder = Builder(ctx, memo)
     if node.kind in ("eq", "ne"):

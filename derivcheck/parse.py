@@ -13,8 +13,9 @@ _TOKEN = re.compile(
   | (?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z][A-Za-z0-9_]*)
   | (?P<op>\*\*|==|!=|\.\.|\.T(?![A-Za-z0-9_])|[-+*/^()\[\],@])
+  | (?P<bad>.)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 
@@ -37,14 +38,14 @@ def tokenize(text):
     """Split text into (kind, value, column) tokens; unknown characters are an error."""
     if len(text) > MAX_LENGTH:
         raise DerivError(f"expression longer than {MAX_LENGTH} characters")
-    tokens, pos = [], 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise DerivError(f"unexpected character {text[pos]!r}", column=pos + 1)
-        if m.lastgroup != "ws":
-            tokens.append((m.lastgroup, m.group(), pos + 1))
-        pos = m.end()
+    tokens = []
+    for m in _TOKEN.finditer(text):  # every character is in some token: `bad` takes any other one
+        kind = m.lastgroup
+        if kind == "ws":
+            continue
+        if kind == "bad":
+            raise DerivError(f"unexpected character {m.group()!r}", column=m.start() + 1)
+        tokens.append((kind, m.group(), m.start() + 1))
     tokens.append(("end", "", len(text) + 1))
     return tokens
 
@@ -96,22 +97,25 @@ class _Parser:
 
     def sum(self):
         first = self.term()
-        terms = [first]
+        tokens, terms = self.tokens, None
         while True:
-            tok = self.peek()
-            if tok[0] == "op" and tok[1] in ("+", "-"):
-                self.take()
+            tok = tokens[self.pos]
+            if tok[0] == "op" and (tok[1] == "+" or tok[1] == "-"):
+                self.pos += 1
                 term = self.term()
+                if terms is None:
+                    terms = [first]
                 terms.append(term if tok[1] == "+" else Node("neg", args=(term,), col=tok[2]))
             else:
-                return first if len(terms) == 1 else Node("add", args=tuple(terms), col=first.col)
+                return first if terms is None else Node("add", args=tuple(terms), col=first.col)
 
     def term(self):
         node = self.unary()
+        tokens = self.tokens
         while True:
-            tok = self.peek()
+            tok = tokens[self.pos]
             if tok[0] == "op" and tok[1] in ("*", "/", "@"):
-                self.take()
+                self.pos += 1
                 right = self.unary()
                 if tok[1] == "@":
                     node = Node("matmul", args=(node, right), col=tok[2])
@@ -125,9 +129,9 @@ class _Parser:
                 return node
 
     def unary(self):
-        tok = self.peek()
-        if tok[0] == "op" and tok[1] in ("-", "+"):
-            self.take()
+        tok = self.tokens[self.pos]
+        if tok[0] == "op" and (tok[1] == "-" or tok[1] == "+"):
+            self.pos += 1
             self.enter(tok[2])
             operand = self.unary()
             self.depth -= 1
@@ -136,9 +140,9 @@ class _Parser:
 
     def power(self):
         base = self.postfix()
-        tok = self.peek()
-        if tok[0] == "op" and tok[1] in ("**", "^"):
-            self.take()
+        tok = self.tokens[self.pos]
+        if tok[0] == "op" and (tok[1] == "**" or tok[1] == "^"):
+            self.pos += 1
             self.enter(tok[2])
             exponent = self.unary()  # right associative; 2**-1 allowed
             self.depth -= 1
@@ -147,18 +151,20 @@ class _Parser:
 
     def postfix(self):
         node = self._indexed()
-        while self.peek()[0] == "op" and self.peek()[1] == ".T":
-            tok = self.take()
+        tokens = self.tokens
+        while tokens[self.pos][0] == "op" and tokens[self.pos][1] == ".T":
+            tok = tokens[self.pos]
+            self.pos += 1
             node = Node("transpose", args=(node,), col=tok[2])
         return node
 
     def _indexed(self):
         node = self.atom()
-        tok = self.peek()
+        tok = self.tokens[self.pos]
         if tok[0] == "op" and tok[1] == "[":
             if node.kind != "name":
                 raise DerivError("only a name can be indexed", column=tok[2])
-            self.take()
+            self.pos += 1
             args = self.arguments("]")
             if not args:
                 raise DerivError(f"{node.value}[] needs at least one index", column=tok[2])
@@ -167,11 +173,16 @@ class _Parser:
 
     def arguments(self, close):
         args = []
-        if self.accept(close):
+        tokens = self.tokens
+        tok = tokens[self.pos]
+        if tok[1] == close and tok[0] == "op":
+            self.pos += 1
             return args
         while True:
             args.append(self.item())
-            if self.accept(close):
+            tok = tokens[self.pos]
+            if tok[1] == close and tok[0] == "op":
+                self.pos += 1
                 return args
             self.expect(",")
 
@@ -180,18 +191,20 @@ class _Parser:
         return self.sum()
 
     def atom(self):
-        tok = self.take()
-        kind, value, col = tok
-        if kind == "num":
-            return Node("num", value, col=col)
+        tokens = self.tokens
+        kind, value, col = tokens[self.pos]
+        self.pos += 1
         if kind == "name":
-            if self.peek()[1] == "(" and self.peek()[0] == "op":
-                self.take()
+            nxt = tokens[self.pos]
+            if nxt[1] == "(" and nxt[0] == "op":
+                self.pos += 1
                 self.enter(col)
                 args = self.arguments(")")
                 self.depth -= 1
                 return Node("call", value, tuple(args), col)
             return Node("name", value, col=col)
+        if kind == "num":
+            return Node("num", value, col=col)
         if kind == "op" and value == "(":
             self.enter(col)
             first = self.sum()
