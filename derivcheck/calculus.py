@@ -313,3 +313,13 @@ def constrains(lhs, rhs, variables, ctx):
         if depends(lhs, x, ctx) or depends(rhs, x, ctx):
             return True
     return False
+
+
+def real_definition(target, ctx, _seen=frozenset()):
+    """Whether target is a defined name whose body SymPy finds real, through every defined name it uses
+    (its folded real symbol then assumes nothing its value does not have)."""
+    d = ctx.definition_for(target)
+    if d is None or d.body is None or d.name in _seen or d.body.is_real is not True:
+        return False
+    used = {e.base for e in d.body.atoms(Indexed)} | d.body.free_symbols
+    return all(real_definition(u, ctx, _seen | {d.name}) for u in used if ctx.definition_for(u) is not None)

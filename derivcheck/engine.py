@@ -2,10 +2,10 @@
 import dataclasses
 import time
 
-from sympy import Indexed, diff
+from sympy import diff
 
 from . import canon, cases, digest
-from .calculus import D, bottom_up, unfold_all, unfold_except, variable_base
+from .calculus import D, bottom_up, real_definition, unfold_all, unfold_except, variable_base
 from .model import (
     MISJUSTIFIED, PROVED, REFUTED, UNPROVED,
     Cases, Check, Derivation, DerivationResult, Outcome, StepResult, worst,
@@ -70,7 +70,7 @@ class _Replay:
         if unavailable:
             named = [r for r in named if not isinstance(r, str)]
         if named is not None:
-            ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions)
+            ok, env = _try(a, b, named + [ALGEBRA], self.ctx, conditions, fold=not unavailable)
             trace = {}
             if not ok:  # the named rules first, then with the bookkeeping (which could pre-empt a lemma)
                 ok, env = _try(a, b, named + [r for r in BOOKKEEPING if r not in named], self.ctx, conditions,
@@ -257,22 +257,13 @@ class _Replay:
         them are equal at p's own (smaller forms than unfolding p everywhere; False sends the claim to the
         full check). Inside D(f, p[n]) p is folded in either check; no other name is kept folded there."""
         variables = {variable_base(n.args[1]) for side in (lhs, rhs) for n in side.atoms(D)}
-        if len(variables) != 1 or not self._real_definition(next(iter(variables))):
+        if len(variables) != 1 or not real_definition(next(iter(variables)), self.ctx):
             return False
         try:
             forms = [self._sympy_form(e, keep=frozenset(variables)) for e in (lhs, rhs)]
             return canon.equal(*forms, self.ctx)
         except Exception:  # noqa: BLE001 - the shortcut failing proves nothing: the full check decides
             return False
-
-    def _real_definition(self, target, _seen=frozenset()):
-        """Whether target is a defined name whose body SymPy finds real, through every defined name it
-        uses (so its folded real symbol assumes nothing its value does not have)."""
-        d = self.ctx.definition_for(target)
-        if d is None or d.body is None or d.name in _seen or d.body.is_real is not True:
-            return False
-        used = {e.base for e in d.body.atoms(Indexed)} | d.body.free_symbols
-        return all(self._real_definition(u, _seen | {d.name}) for u in used if self.ctx.definition_for(u) is not None)
 
     def _sympy_form(self, expr, ctx=None, unfolded=False, keep=frozenset()):
         """expr as the claim check compares it; unfolded: expr is unfold_all's already; keep: names left

@@ -1,6 +1,6 @@
 """Rewriting with declared rules: apply them to an expression, prove two sides equal, find the rules a link needs."""
 from . import canon
-from .calculus import bottom_up
+from .calculus import D, bottom_up, real_definition, variable_base
 from .rulebase import Env
 from .rules import BOOKKEEPING, BY_NAME, RULES
 from .rules.index_rule import self_derivative
@@ -51,23 +51,43 @@ def proves(a, b, rules, env, silent=None):
     return canon.equal(na, nb, env.ctx)
 
 
-def _try(a, b, rules, ctx, conditions, first=(), trace=None):
+def _try(a, b, rules, ctx, conditions, first=(), trace=None, fold=False):
     """(whether rules prove a = b, their Env); the rules in first are applied alone before (so a
     named rule acts on the form the author wrote, before the bookkeeping unfolds it). trace (a
     dict), if given, gets under "first" and "main" the (node, scope) where no rule of first, or
-    of rules, applied: what another rule would have been tried on (see _idle)."""
+    of rules, applied: what another rule would have been tried on (see _idle).
+
+    fold: first try with the derivatives' defined variables kept folded outside every D (folded_names):
+    a proof there holds for every value of their entries, so at their own; the full try runs if it fails."""
+    if fold and trace is None:
+        folded = folded_names(a, b, ctx)
+        if folded:
+            env = Env(ctx, conditions, sides=(a, b), folded=folded)
+            if _attempt(a, b, rules, env, first, None):
+                return True, env
     env = Env(ctx, conditions, sides=(a, b))
+    return _attempt(a, b, rules, env, first, trace), env
+
+
+def _attempt(a, b, rules, env, first, trace):
     if trace is not None:
         trace.update(first=[], main=[])
     try:
         if first:
             memo, silent = {}, trace["first"] if trace is not None else None
             a, b = rewrite(a, list(first), env, memo, silent), rewrite(b, list(first), env, memo, silent)
-        return proves(a, b, list(rules), env, trace["main"] if trace is not None else None), env
+        return proves(a, b, list(rules), env, trace["main"] if trace is not None else None)
     except canon.TooLarge:
-        return False, env
+        return False
     except Exception:  # noqa: BLE001 - SymPy failing on an odd form proves nothing: not proved
-        return False, env
+        return False
+
+
+def folded_names(a, b, ctx):
+    """The defined names that are the variable of a D in a or b and whose bodies are real (real_definition):
+    outside every D their entries may stand for their values as real atoms."""
+    names = {variable_base(n.args[1]) for side in (a, b) for n in side.atoms(D)}
+    return frozenset(v for v in names if real_definition(v, ctx))
 
 
 def _justifying(a, b, ctx, conditions, named=(), reference=None):

@@ -33,6 +33,7 @@ class Env:
     sides: tuple = ()  # the link's two sides as written: where it is stated (X⁻¹ written: X invertible)
     notes: list = field(default_factory=list)  # (rule name, instantiated side condition)
     fired: set = field(default_factory=set)
+    folded: frozenset = frozenset()  # defined names kept folded outside every derivative (see rewriting._try)
 
     def note(self, rule, condition):
         if (rule, condition) not in self.notes:

@@ -5,7 +5,7 @@ from derivcheck.rulebase import Rule
 
 def transform(node, env, scope):
     bound = frozenset(k for k in scope if k != FROZEN)  # the indices of the enclosing sums
-    return unfold_node(node, env.ctx, scope.get(FROZEN, frozenset()), bound)
+    return unfold_node(node, env.ctx, scope.get(FROZEN, env.folded), bound)  # env.folded: outside every D
 
 
 RULE = Rule(
