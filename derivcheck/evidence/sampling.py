@@ -7,6 +7,7 @@ from sympy import Indexed, Integer, KroneckerDelta, Sum
 BASE_SIZES = (1, 2, 3, 4)
 SCALAR_ROUNDS = 8  # input draws for a derivation without sizes (one point each)
 MAX_SIZE = 40
+RELATION_TUPLES = 2  # index tuples in a round that only adds a pair of size values
 MAX_ROUNDS = 12  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
 
 
@@ -49,13 +50,45 @@ def size_values(consts):
 
 
 def size_rounds(ctx, values):
-    """One {size: value} per round; across the rounds every size takes every value (8 rounds without
-    sizes), and with several sizes there are also rounds where all are equal (so N == M is sampled)."""
+    """[(sizes {size: value}, index tuples sampled at most)] per round; 8 rounds without sizes.
+
+    Every size takes every value in a full round; with several sizes the cyclic rounds (v_r, v_r+1, ...)
+    and the all-equal ones (N == M == D) are full, then a few more rounds, with RELATION_TUPLES tuples
+    each, make every two sizes take every pair of values: N == M + 1, N == M - 3, ... are all sampled,
+    whatever the order of the declarations.
+    """
     syms = list(ctx.sizes.values())
-    rounds = len(values) if syms else SCALAR_ROUNDS
-    out = [{s: values[(r + pos) % len(values)] for pos, s in enumerate(syms)} for r in range(rounds)]
+    if not syms:
+        return [({}, None) for _ in range(SCALAR_ROUNDS)]
+    v = len(values)
+    rows = [[(r + pos) % v for pos in range(len(syms))] for r in range(v)]
     if len(syms) > 1:
-        out += [{s: v for s in syms} for v in values]
+        rows += [[x] * len(syms) for x in range(v)]
+    full = len(rows)
+    rows += _covering(len(syms), v, rows)
+    return [({s: values[x] for s, x in zip(syms, row)}, None if n < full else RELATION_TUPLES)
+            for n, row in enumerate(rows)]
+
+
+def _covering(k, v, rows):
+    """More rows of k columns over range(v) such that, with rows, every two columns take every pair of
+    values (a pairwise covering design, built greedily and deterministically)."""
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    open_ = {(i, j, a, b) for i, j in pairs for a in range(v) for b in range(v)}
+    open_ -= {(i, j, row[i], row[j]) for row in rows for i, j in pairs}
+    out = []
+    while open_:
+        i, j, a, b = min(open_)
+        row = [None] * k
+        row[i], row[j] = a, b
+        for p in range(k):
+            if row[p] is None:
+                def gain(x, p=p, row=row):
+                    return sum((min(p, q), max(p, q), *((x, row[q]) if p < q else (row[q], x))) in open_
+                               for q in range(k) if row[q] is not None)
+                row[p] = max(range(v), key=lambda x: (gain(x), -x))
+        open_ -= {(i, j, row[i], row[j]) for i, j in pairs}
+        out.append(row)
     return out
 
 
@@ -105,7 +138,11 @@ def inputs(ctx, losses, sizes, rng):
 
 
 def index_tuples(ranges, limit, rng):
-    """Every tuple of the ranges when there are at most limit, else the corners and a seeded sample."""
+    """Every tuple of the ranges when there are at most limit, else the corners and a seeded sample;
+    a limit under 4 (a round that only adds a pair of size values): the last tuple and seeded ones."""
+    if limit < 4:
+        picked = [tuple(r[-1] for r in ranges)] + [tuple(rng.choice(r) for r in ranges) for _ in range(limit - 1)]
+        return sorted(set(picked))
     total = 1
     for r in ranges:
         total *= len(r)

@@ -45,7 +45,6 @@ def outcome(report, name):
             [(c.kind, c.outcome.status, c.outcome.message) for c in r.checks])
 
 
-@pytest.mark.xfail(strict=True, reason="S9: equal declarations in another order share one Sampler state (inputs drawn in declaration order)")
 def test_a_companion_declaring_the_names_in_another_order_changes_nothing(tmp_path):
     alone, pair = tmp_path / "alone.deriv.yaml", tmp_path / "pair.deriv.yaml"
     alone.write_text("derivations:\n" + B)
@@ -88,7 +87,6 @@ steps:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="S9: a false assumption refuted alone is VERIFIED (assuming) after a file declaring M, N in the other order")
 def test_a_file_run_after_another_is_not_verified_by_its_points(tmp_path):
     xa, xb = tmp_path / "xa.deriv.yaml", tmp_path / "xb.deriv.yaml"
     xa.write_text(XA)

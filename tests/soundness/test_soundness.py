@@ -32,9 +32,7 @@ KNOWN = {
 }
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
-HOLES = {
-    "assume-sizes-differ-by-one": "S8: two sizes are sampled only as (v_r, v_r+1) cyclic pairs and equal pairs, so N == M + 1 is never a point when N is declared first — num (evidence/sampling.py size_rounds)",
-}
+HOLES = {}
 
 
 def header(path):
