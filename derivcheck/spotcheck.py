@@ -157,12 +157,17 @@ class Sampler:
     def points(self, idx, r, conditions):
         """[(point {index: value}, the same by slot)] of tuples(idx, round r, conditions), sampled once
         per (indices, round, conditions): the points depend on nothing else."""
+        return self._sampled(idx, r, conditions)[0]
+
+    def _sampled(self, idx, r, conditions):
+        """(points(idx, r, conditions), {expression: its values at those points, once all were had}):
+        a side shared by two links is looked up once per round, not once per point."""
         key = (frozenset(idx), r, tuple(conditions))
         found = self._points.get(key)
         if found is None:
             slot = self.program.slot
-            found = self._points[key] = [(point, {slot(s): v for s, v in point.items()})
-                                         for point in self.tuples(idx, self.rounds[r], conditions)]
+            found = self._points[key] = ([(point, {slot(s): v for s, v in point.items()})
+                                          for point in self.tuples(idx, self.rounds[r], conditions)], {})
         return found
 
     def holds(self, cond, rnd, env):
@@ -180,9 +185,23 @@ class Sampler:
         worst = 0.0
         for r, rnd in enumerate(self.rounds):
             ev, env = rnd.ev, rnd.ev.env
-            for point, at in self.points(idx, r, conditions):
-                env.update(at)
-                va, vb = _value(fa, ev), _value(fb, ev)
+            points, known = self._sampled(idx, r, conditions)
+            la, lb = known.get(a), known.get(b)  # each side's values at these points, if had before
+            new_a = [] if la is None else None
+            new_b = [] if lb is None else None
+            for n, (point, at) in enumerate(points):
+                if new_a is not None or new_b is not None:
+                    env.update(at)
+                if new_a is None:
+                    va = la[n]
+                else:
+                    va = _value(fa, ev)
+                    new_a.append(va)
+                if new_b is None:
+                    vb = lb[n]
+                else:
+                    vb = _value(fb, ev)
+                    new_b.append(vb)
                 if va is None or vb is None:
                     undefined += 1
                     continue
@@ -215,6 +234,10 @@ class Sampler:
                 samples += 1
                 if dev:
                     worst = max(worst, dev / scale)
+            if new_a is not None:  # every point of the round had: the values serve the next link
+                known[a] = new_a
+            if new_b is not None:
+                known[b] = new_b
         return Evidence(None, samples, undefined, worst)
 
     def _magnitude(self, rnd, at, fa, fb):

@@ -73,3 +73,27 @@ def test_another_kind_draws_other_inputs():
     sp = sampler(positive)
     ev = sp.compare(positive.claim_lhs, positive.claim_rhs)
     assert ev.counter is None and ev.undefined == 0  # positive-definite: a positive diagonal
+
+
+def test_a_side_known_from_the_last_link_is_looked_up_with_the_same_evidence(monkeypatch):
+    # links a = b, then b = c: b's values at the points are had once; the evidence equals a fresh
+    # state's, and a comparison cut short by a counterexample leaves nothing half-known behind
+    d = derivation("Sum(q[i] * z[j], i) == z[j] * Sum(z[i]**2, i)")
+    a, c = d.claim_lhs, d.claim_rhs
+    b = derivation("z[j] * Sum(q[i], i) == z[j] * Sum(q[i], i)").claim_lhs
+    spotcheck._LAST.clear()
+    fresh = sampler(d)
+    expected = fresh.compare(b, c)
+    spotcheck._LAST.clear()
+    s = sampler(d)
+    assert s.compare(a, 2 * b).counter is not None  # refuted at its first point: nothing stored
+    evaluated = []
+    original = spotcheck._value
+    monkeypatch.setattr(spotcheck, "_value", lambda fn, ev: evaluated.append(fn) or original(fn, ev))
+    first = s.compare(a, b)
+    assert first.counter is None and first.samples >= 10
+    count = len(evaluated)
+    assert count == 2 * first.samples  # both sides evaluated at every point
+    assert s.compare(b, c) == expected  # the same counts and deviation as a fresh state
+    assert len(evaluated) == count + first.samples  # only c evaluated: b was known
+    assert s.compare(b, c + 1).counter is not None
