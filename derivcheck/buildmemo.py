@@ -21,7 +21,8 @@ class BuildMemo:
         seen = keys.get(id(node))
         if seen is not None:
             return seen[1]
-        shape = (node.kind, node.value, tuple(self.key(a, keys) for a in node.args))
+        args = node.args
+        shape = (node.kind, node.value, tuple([self.key(a, keys) for a in args]) if args else ())
         k = self._ids.get(shape)
         if k is None:
             k = self._ids[shape] = len(self._ids)
