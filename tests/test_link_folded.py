@@ -4,11 +4,11 @@ from pathlib import Path
 
 from sympy import KroneckerDelta
 
-from derivcheck import rewriting
+from derivcheck import canon, engine, rewriting
 from derivcheck.engine import verify
 from derivcheck.load import load_file, load_text
 from derivcheck.model import VERIFIED
-from derivcheck.rules import BY_NAME
+from derivcheck.rules import BY_NAME, CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
 MLP = ROOT / "derivcheck" / "builtins" / "mlp_backprop.deriv.yaml"
@@ -63,6 +63,8 @@ def test_folding_changes_no_outcome(monkeypatch):
     folded = [_outcomes(d) for d in derivations]
     assert seen.count(True) >= 20 and seen.count(False) >= 1  # used, and fallen back from (mlp-backprop-db1)
     monkeypatch.setattr(rewriting, "folded_names", lambda a, b, ctx: frozenset())
+    monkeypatch.setattr(engine._Replay, "_meets", lambda self, a, b, rules, conds: rewriting._try(
+        a, b, rules, self.ctx, conds)[0])  # the ends by rules even when written as the claim's sides
     seen.clear()
     assert [_outcomes(d) for d in derivations] == folded
     assert not seen
@@ -121,3 +123,33 @@ def test_a_chain_through_folded_names_is_still_proved_and_a_wrong_one_refuted(mo
     (deriv,) = load_text(wrong, "chain.deriv.yaml")
     result = verify(deriv)
     assert result.verdict != VERIFIED and result.steps[0].outcome.status == "refuted"
+
+
+def test_a_folded_try_gives_up_before_the_normal_form_when_a_folded_name_is_on_one_side(monkeypatch):
+    """mlp-backprop-db1 link 1: the rewritten left side has Z1 unfolded (inside D(., b1) Z1 is no
+    variable), the right side keeps Z1[m, h] folded: no normal form can meet them, the full try decides."""
+    deriv = next(d for d in load_file(MLP) if d.name == "mlp-backprop-db1")
+    a, b = deriv.steps()[0].expr, deriv.steps()[1].expr
+    rules = [BY_NAME[n] for n in deriv.steps()[1].rules] + [rewriting.ALGEBRA]
+    z1 = deriv.ctx.definitions["Z1"].target
+    env = rewriting.Env(deriv.ctx, (), sides=(a, b), folded=frozenset({z1}))
+
+    def no_normal_form(*args, **kwargs):
+        raise AssertionError("the normal form was computed")
+
+    monkeypatch.setattr(canon, "equal", no_normal_form)
+    assert rewriting.proves(a, b, rules, env) is False
+    assert rewriting._names_in(b, {z1}) == {z1} and rewriting._names_in(a, {z1}) == set()
+
+
+def test_an_end_written_as_the_claims_side_meets_it_without_a_rewrite(monkeypatch):
+    deriv = next(d for d in load_file(MLP) if d.name == "mlp-backprop-dz2")
+    run = engine._Replay(deriv, {"seed": 0, "strict": False})
+    rhs, end = deriv.claim_rhs, deriv.steps()[-1].expr
+    assert end == rhs
+    tries = []
+    original = engine._try
+    monkeypatch.setattr(engine, "_try", lambda *a, **k: tries.append(a) or original(*a, **k))
+    assert run._meets(end, rhs, CHECKS["end"], ()) is True and not tries
+    assert run._meets(2 * end, rhs, CHECKS["end"], ()) is False and tries  # anything else: by the rules
+    assert run._meets(end.expand(), rhs, CHECKS["end"], ()) is True
