@@ -15,21 +15,54 @@ def _int_atoms(expr):
     return {abs(int(a)) for a in expr.atoms(Integer)} if hasattr(expr, "atoms") else set()
 
 
+class _Constants:
+    """The integers of expressions in one walk per node (SymPy's atoms() walks a tree once per type
+    asked for): those in an entry's indices, a δ's arguments and a Sum's bounds. Nodes are memoised by
+    identity (hashing a fresh SymPy tree costs more than the walk); the walker lives only while the
+    expressions it walks are held by the caller."""
+
+    def __init__(self):
+        self._ints, self._used = {}, {}
+
+    def ints(self, expr):
+        """{|n|} for every Integer node of expr (expr included): _int_atoms."""
+        found = self._ints.get(id(expr))
+        if found is None:
+            if isinstance(expr, Integer):
+                found = frozenset((abs(int(expr)),))
+            else:
+                found = frozenset().union(*(self.ints(a) for a in expr.args)) if expr.args else frozenset()
+            self._ints[id(expr)] = found
+        return found
+
+    def used(self, expr):
+        """The integers of the indices of every Indexed, the two arguments of every KroneckerDelta and
+        the bounds of every Sum in expr (nested ones included, as atoms() finds them)."""
+        found = self._used.get(id(expr))
+        if found is None:
+            out = set()
+            if isinstance(expr, Indexed):
+                for i in expr.indices:
+                    out |= self.ints(i)
+            elif isinstance(expr, KroneckerDelta):
+                for a in expr.args[:2]:
+                    out |= self.ints(a)
+            elif isinstance(expr, Sum):
+                for _, lo, hi in expr.limits:
+                    out |= self.ints(lo) | self.ints(hi)
+            for a in expr.args:
+                out |= self.used(a)
+            found = self._used[id(expr)] = frozenset(out)
+        return found
+
+
 def constants(exprs, conditions, ctx):
     """The integers the derivation uses as indices, bounds, case constants or range ends."""
     found = {0}
+    walk = _Constants()
     for expr in exprs:
-        if not hasattr(expr, "atoms"):
-            continue
-        for e in expr.atoms(Indexed):
-            for i in e.indices:
-                found |= _int_atoms(i)
-        for e in expr.atoms(KroneckerDelta):
-            for a in e.args[:2]:
-                found |= _int_atoms(a)
-        for e in expr.atoms(Sum):
-            for _, lo, hi in e.limits:
-                found |= _int_atoms(lo) | _int_atoms(hi)
+        if hasattr(expr, "atoms"):
+            found |= walk.used(expr)
     for _, a, b in conditions:
         found |= _int_atoms(a) | _int_atoms(b)
     for lo, hi in ctx.ranges.values():
