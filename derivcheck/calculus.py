@@ -315,11 +315,27 @@ def constrains(lhs, rhs, variables, ctx):
     return False
 
 
-def real_definition(target, ctx, _seen=frozenset()):
+def real_definition(target, ctx):
     """Whether target is a defined name whose body SymPy finds real, through every defined name it uses
-    (its folded real symbol then assumes nothing its value does not have)."""
+    (its folded real symbol then assumes nothing its value does not have). Memoised per ctx (frozen
+    after elaboration; the entry holds ctx, so its id is not reused)."""
+    held, found = _real_memo.get(id(ctx), (None, None))
+    if held is not ctx:
+        if len(_real_memo) >= 256:
+            _real_memo.clear()
+        found = {}
+        _real_memo[id(ctx)] = (ctx, found)
+    if target not in found:
+        found[target] = _real_definition(target, ctx, frozenset())
+    return found[target]
+
+
+_real_memo = {}
+
+
+def _real_definition(target, ctx, seen):
     d = ctx.definition_for(target)
-    if d is None or d.body is None or d.name in _seen or d.body.is_real is not True:
+    if d is None or d.body is None or d.name in seen or d.body.is_real is not True:
         return False
-    used = {e.base for e in d.body.atoms(Indexed)} | d.body.free_symbols
-    return all(real_definition(u, ctx, _seen | {d.name}) for u in used if ctx.definition_for(u) is not None)
+    used = {e.base if isinstance(e, Indexed) else e for e in d.body.atoms(Indexed, Symbol)}
+    return all(_real_definition(u, ctx, seen | {d.name}) for u in used if ctx.definition_for(u) is not None)

@@ -1,5 +1,5 @@
 """Rewriting with declared rules: apply them to an expression, prove two sides equal, find the rules a link needs."""
-from sympy import Indexed
+from sympy import Indexed, Symbol
 
 from . import canon
 from .calculus import D, bottom_up, real_definition, variable_base
@@ -89,7 +89,7 @@ def _attempt(a, b, rules, env, first, trace):
 
 def _names_in(expr, names):
     """Which of names (IndexedBases or Symbols) occur in expr."""
-    return {e.base for e in expr.atoms(Indexed) if e.base in names} | (expr.free_symbols & names)
+    return {e.base if isinstance(e, Indexed) else e for e in expr.atoms(Indexed, Symbol)} & names
 
 
 def folded_names(a, b, ctx):
