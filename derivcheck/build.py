@@ -1,8 +1,6 @@
 """Turn a parsed AST into a SymPy expression, resolving names against the symbol table."""
-import re
-
 import sympy
-from sympy import Indexed, IndexedBase, KroneckerDelta, Rational, Sum, Symbol
+from sympy import Indexed, KroneckerDelta, Rational, Sum, Symbol
 
 from . import matrices as mx
 from . import vocabulary
@@ -13,6 +11,7 @@ from .linalg import DetOf, InvEntry
 from .matrices import MatrixValue
 from .parse import parse
 from .symbols import MATRIX_KINDS, MAX_INDEX_CONSTANT, SYMMETRIC_KINDS
+from .targets import definition_target, function_target, new_target  # noqa: F401 - their old home
 
 MAX_NUMBER_DIGITS = 40
 MAX_SUM_TERMS = MAX_INDEX_CONSTANT  # a Sum over explicit bounds wider than this is refused
@@ -336,16 +335,19 @@ class Builder:
         return self.ctx.indices[node.value]
 
 
-def value(ctx, text, allow=(), tex=False, declare=None, memo=None):
-    """(built value, shape): a relation (op, lhs, rhs) or an expression; matrices lowered to
-    their entries at the entry indices of their shape (new ones through declare); shape () for a scalar.
-    memo: a BuildMemo of scalars already built for ctx as it stands (the caller clears it on a write)."""
+def _parse(ctx, text, allow, tex):
     if tex:
         from .latex_in import parse_tex
 
-        node = parse_tex(text, ctx, allow)
-    else:
-        node = parse(text, allow)
+        return parse_tex(text, ctx, allow)
+    return parse(text, allow)
+
+
+def value(ctx, text, allow=(), tex=False, declare=None, memo=None):
+    """(built value, shape): a relation (op, lhs, rhs) or an expression; matrices lowered to
+    their entries at the entry indices of their shape (new ones through declare); shape () for a scalar.
+    memo: a BuildMemo for ctx as it stands (the caller takes a new one after writing ctx), or None."""
+    node = _parse(ctx, text, allow, tex) if memo is None else memo.parse(ctx, text, allow, tex, _parse)
     if (tex or "softmax" in text) and softmax_nesting(node) > MAX_SOFTMAX_NESTING:  # ASCII calls are names in text
         raise _err(f"softmax nested more than {MAX_SOFTMAX_NESTING} deep", node)
     builder = Builder(ctx, memo)
@@ -365,42 +367,3 @@ def value(ctx, text, allow=(), tex=False, declare=None, memo=None):
 def expression(ctx, text, allow=(), tex=False):
     """Parse (ASCII, or LaTeX when tex) and build text; relations in allow come back as (op, lhs, rhs)."""
     return value(ctx, text, allow, tex)[0]
-
-
-_TARGET = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\[([^\]]*)\])?\s*\Z")
-
-
-def definition_target(ctx, text):
-    """Split a `define` key `p[i, j]` into (name, params); params must be distinct indices."""
-    m = _TARGET.match(text) if isinstance(text, str) else None
-    if not m:
-        raise DerivError(f"a define key is `name` or `name[i, ...]`, not {text!r}")
-    name, inner = m.group(1), m.group(2)
-    params = []
-    if inner is not None:
-        for part in inner.split(","):
-            part = part.strip()
-            if part not in ctx.indices:
-                raise DerivError(f"{part!r} in {text!r} is not a declared index")
-            params.append(ctx.indices[part])
-        if len(set(params)) != len(params) or not params:
-            raise DerivError(f"the indices of {text!r} must be distinct")
-    return name, tuple(params)
-
-
-_FUNCTION_KEY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*\Z")
-
-
-def function_target(text):
-    """(name, parameter names) of a `define` key `sigma(u)` or `f(u, v)`, else None."""
-    m = _FUNCTION_KEY.match(text) if isinstance(text, str) else None
-    if not m:
-        return None
-    params = [p.strip() for p in m.group(2).split(",")]
-    if not all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", p) for p in params) or len(set(params)) != len(params):
-        raise DerivError(f"a function is defined as `name(u)` or `name(u, v)` with distinct parameter names, not {text!r}")
-    return m.group(1), tuple(params)
-
-
-def new_target(name, params):
-    return IndexedBase(name, real=True) if params else Symbol(name, real=True)

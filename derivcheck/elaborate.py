@@ -10,6 +10,7 @@ from .calculus import D, free_indices
 from .errors import DerivError, DerivErrors
 from .model import Case, Cases, Derivation, Step
 from .symbols import FUNCTIONS, Context, Definition, UserFunction, declare
+from .targets import definition_target, function_target, new_target
 
 _LOSS = re.compile(r"\s*loss\s*\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)\s*\Z")
 _FLIP = {"eq": "ne", "ne": "eq"}
@@ -115,20 +116,20 @@ class Elaborator:
     def _definitions(self, items):
         ctx = self.ctx
         defs, losses = [], []
-        functions = [(_located(item[2], build.function_target, item[0]), item) for item in items]
+        functions = [(_located(item[2], function_target, item[0]), item) for item in items]
         for target, (key, body_text, key_at, body_at) in functions:
             if target is not None:
                 self._function(*target, body_text, key_at, body_at)
         items = [item for target, item in functions if target is None]
         for key, body_text, key_at, body_at in items:
-            name, params = _located(key_at, build.definition_target, ctx, key)
+            name, params = _located(key_at, definition_target, ctx, key)
             if name in ctx.names() or (name in FUNCTIONS and not (name == "D" and params)):
                 raise _error(f"{name!r} is already declared", key_at)  # D[i, j] may be defined: D(f, x) is a call
             loss = _LOSS.match(body_text)
             if loss:  # L: loss(Z): an unspecified scalar function of the entries of Z
                 losses.append((name, params, loss.group(1), body_at))
                 continue
-            d = Definition(name, build.new_target(name, params), params, line=key_at.line)
+            d = Definition(name, new_target(name, params), params, line=key_at.line)
             ctx.definitions[name] = d
             defs.append((d, body_at, body_text))
         built = set()
@@ -168,6 +169,7 @@ class Elaborator:
         else:
             raise _error(f"loss({of}) needs {of} to be a matrix or vector defined above", at)
         ctx.losses[name] = (sympy.Symbol(name, real=True), base, shape)
+        self.memo = BuildMemo()  # L is a name now (and LaTeX reads the losses)
 
     def _check_parameters(self, expr, at):
         """A definition's parameter index (y[j]: delta(j, l) has l) may never be summed over:

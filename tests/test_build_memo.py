@@ -21,7 +21,7 @@ class _NoMemo(elaborate.BuildMemo):
 
     def __init__(self):
         super().__init__()
-        self.values = self._Forget()
+        self.values, self.parsed = self._Forget(), self._Forget()
 
 
 def _forms(derivations):
@@ -179,3 +179,21 @@ steps:
 """
     with_memo, without = _both(monkeypatch, load_text, text)
     assert with_memo == without and "undeclared name 'u'" in with_memo[0][3]
+
+
+def test_a_text_written_again_is_parsed_once(monkeypatch):
+    """A document's first expression is read for the claim's shape and again as the chain's first step;
+    equal texts of derivations sharing declarations are read once too."""
+    from derivcheck import latex_in
+
+    parsed = []
+    parse_tex = latex_in.parse_tex
+    monkeypatch.setattr(latex_in, "parse_tex", lambda text, *a: parsed.append(text) or parse_tex(text, *a))
+    path = str(ROOT / "examples/documents/001-softmax-activation-derivative-corrected.md")
+    load_document(path)
+    assert parsed and len(parsed) == len(set(parsed))
+    with_memo = len(parsed)
+    parsed.clear()
+    monkeypatch.setattr(elaborate, "BuildMemo", _NoMemo)
+    load_document(path)
+    assert len(parsed) > with_memo
