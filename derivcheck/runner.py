@@ -121,54 +121,53 @@ def _failed(deriv, reason):
     return result
 
 
+def _is_rule(name):
+    return lookup(name) is not None
+
+
 def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=None, shard=None, every=None):
     """Load and verify every target: a Report with results and unreadable inputs.
 
     timeout > 0 (seconds per link of CPU time) or jobs > 1 runs each derivation in a forked
-    worker (see workers.py); cache is a LinkCache (or None) that remembers link outcomes across
-    runs; progress(done, total, name), if given, hears each derivation finish; shard (k, n)
-    verifies only the k-th of n deterministic parts (see shard.py); every, a list, gets every
-    derivation's result (the cited ones not shown too).
+    worker (see workers.py; a one-file command may verify in its own process, see inline.py);
+    cache is a LinkCache (or None) that remembers link outcomes across runs; progress(done,
+    total, name), if given, hears each derivation finish; shard (k, n) verifies only the k-th of
+    n deterministic parts (see shard.py); every, a list, gets every derivation's result (the
+    cited ones not shown too).
     """
     report = Report(strict=strict)
     paths, report.errors = resolve(targets)
-    derivations = [d for path in paths for d in _load(path, report)]
-    order = plan(derivations, report)
-    if shard is not None:
-        from . import shard as sharding
+    guard = None
+    if jobs == 1 and timeout > 0 and len(paths) == 1 and inline.possible():  # one file: no fork (inline.py)
+        guard = inline.Guard(timeout, workers.MEMORY_LIMIT)
+    derivations, results, done, order = [], {}, {}, []
 
-        order = sharding.select(order, lambda d: [n for n, _ in citations(d, lambda r: lookup(r) is not None)], shard)
-        report.errors = [e for e in report.errors if sharding.owns(shard, e.file)]
-    results, position = {}, {id(d): n for n, d in enumerate(derivations)}
-    shown = {id(d) for d, visible in order if visible}
-    by_key = {id(d): d for d, _ in order}
-
-    def finished(key, outcome):
-        deriv = by_key[key]
+    def finished(deriv, outcome):
         result = outcome if isinstance(outcome, DerivationResult) else _failed(deriv, outcome)
         result.derivation = deriv  # the parent's own object, not the worker's copy
         for n in (deriv.name,) + deriv.aliases:
             results[n] = result
+        done[id(deriv)] = result
         if every is not None:
             every.append(result)
-        if key in shown:
-            report.results.append(result)
         if progress is not None:
-            progress(len({id(r) for r in results.values()}), len(order), deriv.name)
+            progress(len(done), len(order or derivations), deriv.name)
 
-    guard = None
-    if jobs == 1 and timeout > 0 and len(paths) == 1 and inline.possible():  # one file: no fork (inline.py)
-        guard = inline.Guard(timeout, workers.MEMORY_LIMIT)
+    def planned():
+        found = plan(derivations, report)
+        if shard is not None:
+            from . import shard as sharding
+
+            found = sharding.select(found, lambda d: [n for n, _ in citations(d, _is_rule)], shard)
+            report.errors = [e for e in report.errors if sharding.owns(shard, e.file)]
+        return found
+
     if guard is None and (timeout > 0 or jobs > 1) and workers.available():
-        ordered = [d for d, _ in order]
-        names = {n for d in ordered for n in (d.name,) + d.aliases}
-        waits_for = [{n for n, _ in citations(d, lambda r: lookup(r) is not None)} & names for d in ordered]
-
-        workers.run_all(ordered, lambda key: all(n in results for n in waits_for[key]),
-                        lambda key: _lemmas(ordered[key], results),
-                        lambda key, outcome: finished(id(ordered[key]), outcome), max(1, jobs),
-                        timeout if timeout > 0 else float("inf"), dict(strict=strict, seed=seed, memo=cache))
+        _pooled(paths, report, derivations, order, planned, finished, results, done, jobs,
+                timeout if timeout > 0 else float("inf"), dict(strict=strict, seed=seed, memo=cache), shard is None)
     else:
+        derivations += [d for path in paths for d in _load(path, report)]
+        order += planned()
         with guard or contextlib.nullcontext():
             for deriv, _ in order:
                 try:
@@ -178,7 +177,56 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
                     if guard:
                         raise  # the command starts again with workers, which decide
                     result = f"not checked: {type(exc).__name__}: {exc}"
-                finished(id(deriv), result)
-    report.results.sort(key=lambda r: position[id(r.derivation)])
+                finished(deriv, result)
+    position = {id(d): n for n, d in enumerate(derivations)}
+    report.results = sorted((done[id(d)] for d, shown in order if shown), key=lambda r: position[id(r.derivation)])
     report.errors = [teach(e) for e in report.errors]
     return report
+
+
+def _pooled(paths, report, derivations, order, planned, finished, results, done, jobs, timeout, common, early):
+    """Load the files into derivations and verify in workers (pool.py) in the plan (planned(),
+    put in order). With early, a derivation is sent to a worker as soon as its file is loaded, when
+    what it cites is already known for sure: each cited name belongs to exactly one derivation of
+    the files loaded so far (the plan would pick the same one), and that one is verified (so no
+    cycle runs through it). The others wait for the plan, made once every file is loaded, as before."""
+    from .pool import Pool
+
+    loaded, fixed, waits_for = [], {}, {}  # the workers' list; lemmas of early ones; what the others wait for
+    pool = Pool(loaded, jobs, timeout, common,
+                lambda key: key in fixed or all(n in results for n in waits_for[key]),
+                lambda key: _lemmas(loaded[key], fixed.get(key, results)),
+                lambda key, outcome: finished(loaded[key], outcome))
+    pool.ahead = early
+    owners, pending = {}, []
+    try:
+        for path in paths:
+            new = _load(path, report)
+            derivations += new
+            loaded += new
+            if not early:
+                continue
+            for d in new:
+                for n in (d.name,) + d.aliases:
+                    owners.setdefault(n, []).append(d)
+            pending += [len(loaded) - len(new) + n for n in range(len(new))]
+            for key in list(pending):
+                cited = {n: owners.get(n, ()) for n, _ in citations(loaded[key], _is_rule)}
+                if all(len(o) == 1 and id(o[0]) in done for o in cited.values()):
+                    fixed[key] = {n: done[id(o[0])] for n, o in cited.items()}
+                    pending.remove(key)
+                    pool.add([key])
+            pool.pump(0)
+        order += planned()
+        keys = {id(d): n for n, d in enumerate(loaded)}
+        for d, _ in order:
+            if id(d) not in keys:  # a cited derivation from another file, loaded by the plan
+                keys[id(d)] = len(loaded)
+                loaded.append(d)
+        names = {n for d, _ in order for n in (d.name,) + d.aliases}
+        for d, _ in order:
+            waits_for[keys[id(d)]] = {n for n, _ in citations(d, _is_rule)} & names
+        pool.add([keys[id(d)] for d, _ in order if keys[id(d)] not in fixed])
+        pool.finish()
+    finally:
+        pool.close()

@@ -1,15 +1,16 @@
-"""verify() in long-lived forked workers, one per job slot: a per-link CPU-time limit that really stops the work, and -j N.
+"""verify() in long-lived forked workers: a per-link CPU-time limit that really stops the work, and -j N.
 
-Workers are forked once the parent has loaded every derivation, so a task is only an index
-into that list (with its cited derivations as indices, or the reasons they cannot be used);
-a worker verifies one derivation after another, keeping SymPy's caches warm. The parent never
-runs SymPy for a derivation it hands out. A worker logs the start and outcome of every link, with
-its CPU time then, to a pipe the parent reads every POLL seconds (so a link wakes nobody), and
-sends its result on another, as JSON (Outcome.to_dict: plain data, no pickles). The limit counts
-the worker's own CPU time (/proc/PID/stat), so a loaded machine never changes a verdict; when
-one link uses more (or the worker dies, out of memory say) the parent kills it, records that
-link as unproved, and forks a new worker that resumes the derivation after it with every
-finished outcome preset. No signal handlers, no threads.
+A worker is forked from the parent after it loaded some derivations, so a task is only an index
+into the parent's list (with its cited derivations as indices, or the reasons they cannot be
+used); a worker verifies one derivation after another, keeping SymPy's caches warm, and knows
+the derivations loaded before its fork (pool.py forks a new one for later ones). The parent
+never runs SymPy for a derivation it hands out. A worker logs the start of every task and the
+start and outcome of every link, with its CPU time then, to a pipe the parent reads every POLL
+seconds (so a link wakes nobody), and sends its result on another, as JSON (Outcome.to_dict:
+plain data, no pickles). The limit counts the worker's own CPU time (/proc/PID/stat), so a
+loaded machine never changes a verdict; when one link uses more (or the worker dies, out of
+memory say) the parent kills it, records that link as unproved, and forks a new worker that
+resumes the derivation after it with every finished outcome preset. No signal handlers, no threads.
 """
 import json
 import os
@@ -82,11 +83,14 @@ def _result_payload(result):
 
 
 def _serve(tasks_fd, events_fd, log_fd, derivations, common):
-    """Runs in a forked worker: verify each task the parent sends, logging every link and sending
+    """Runs in a forked worker: verify each task the parent sends, in order, logging the start of
+    each task and every link (with the task's number, counted from 0 in this worker) and sending
     the result; ends (os._exit) when the parent closes the task pipe. Never returns."""
+    serial = [-1]
 
     def log(event, index, outcome=None):
-        _send(log_fd, [event, index, outcome.to_dict() if outcome is not None else None, time.process_time()])
+        _send(log_fd, [event, index, outcome.to_dict() if outcome is not None else None, time.process_time(),
+                       serial[0]])
 
     from .engine import verify
 
@@ -103,17 +107,19 @@ def _serve(tasks_fd, events_fd, log_fd, derivations, common):
             if task is None:
                 break
             index, lemmas, preset = task
+            serial[0] += 1
+            log("task", None)
             lemmas = {name: derivations[v] if isinstance(v, int) else v for name, v in lemmas}
             preset = {item: Outcome.from_dict(o) for item, o in preset}
             try:
                 result = verify(derivations[index], preset=preset, lemmas=lemmas,
                                 progress=log, **common)
-                _event(events_fd, "result", None, _result_payload(result))
+                _event(events_fd, "result", serial[0], _result_payload(result))
             except MemoryError:
-                _event(events_fd, "died", None, "ran out of memory")
+                _event(events_fd, "died", serial[0], "ran out of memory")
                 break
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-                _event(events_fd, "died", None, f"{type(exc).__name__}: {exc}")
+                _event(events_fd, "died", serial[0], f"{type(exc).__name__}: {exc}")
                 break
     except BaseException:  # noqa: BLE001 - a pipe failed: the parent sees end of file
         code = 1
@@ -145,16 +151,19 @@ def _rebuild(deriv, payload):
     return result
 
 
-class _Worker:
-    """One forked worker process and the derivation it is on (if any): its outcomes so far, the
-    link it is on, how often it was forked again."""
+class Worker:
+    """One forked worker process and the tasks sent to it, in order (queue[0] is the one it is on,
+    or whose result is on its way): each task's outcomes so far, the link it is on, how often it
+    was forked again. A worker knows the derivations loaded before its fork (known); one not
+    forked yet knows them all."""
 
     parent_ends = set()  # the parent's ends of every worker's pipes: a new worker closes them
 
     def __init__(self, derivations, common):
         self.derivations, self.common = derivations, common
         self.pid = self.tasks = self.events = None
-        self.task = None
+        self.queue = []
+        self.known = 0
 
     def fork(self):
         (events_read, events_write), (tasks_read, tasks_write), (log_read, log_write) = os.pipe(), os.pipe(), os.pipe()
@@ -174,7 +183,12 @@ class _Worker:
             pass
         self.pid, self.tasks, self.events, self.log = pid, tasks_write, events_read, log_read
         self.buffer = self.log_buffer = b""
+        self.known, self.serial, self.running = len(self.derivations), 0, None
         self.parent_ends.update((tasks_write, events_read, log_read))
+
+    def knows(self, index, lemmas):
+        """Whether this worker has derivations[index] and every cited one ([(name, index or reason)])."""
+        return self.pid is None or all(i < self.known for i in [index] + [v for _, v in lemmas if isinstance(v, int)])
 
     def _closed(self):
         for fd in (self.events, self.tasks, self.log):
@@ -183,27 +197,34 @@ class _Worker:
         self.pid = None
 
     def begin(self, key, index, lemmas):
-        """Start verifying derivations[index]; lemmas [(name, index or reason)]."""
-        self.task = {"key": key, "index": index, "lemmas": lemmas, "preset": {}, "current": None, "restarts": 0}
-        self._send_task()
+        """Send the task of verifying derivations[index] (lemmas [(name, index or reason)]); it starts
+        when the tasks sent before it are done."""
+        self.queue.append({"key": key, "index": index, "lemmas": lemmas, "preset": {}, "current": None, "restarts": 0})
+        self._send_task(self.queue[-1])
 
-    def _send_task(self):
+    def resend(self):
+        """Send every task of the queue again, to a new worker (the first forks it)."""
+        for t in self.queue:
+            self._send_task(t)
+
+    def _send_task(self, t):
         if self.pid is None:
             self.fork()
-        t = self.task
         preset = [[item, o.to_dict()] for item, o in t["preset"].items()]
-        t["current"] = None
-        self.since, self.blocked_since = time.monotonic(), None
-        found = cpu_and_state(self.pid)
-        self.cpu_since = found[0] if found else None
+        t["current"], t["serial"] = None, self.serial
+        self.serial += 1
+        if t is self.queue[0]:  # the worker is idle: the limit counts from now
+            self.since, self.blocked_since = time.monotonic(), None
+            found = cpu_and_state(self.pid)
+            self.cpu_since = found[0] if found else None
         try:
             _send(self.tasks, [t["index"], t["lemmas"], preset])
         except OSError:
             pass  # the worker is gone: its end of file reports it
 
     def drain(self):
-        """Read the worker's log so far: the link it is on, the outcomes it found, and its CPU time
-        when the current item began (the limit counts from there)."""
+        """Read the worker's log so far: the task and link it is on, the outcomes it found, and its
+        CPU time when the current item began (the limit counts from there)."""
         while True:
             try:
                 chunk = os.read(self.log, 1 << 16)
@@ -213,15 +234,21 @@ class _Worker:
                 break
             self.log_buffer += chunk
         messages, self.log_buffer = _split(self.log_buffer)
-        t = self.task
-        for event, index, outcome, cpu in messages:
-            if event == "start":
+        for event, index, outcome, cpu, serial in messages:
+            self.running = serial
+            t = next((t for t in self.queue if t["serial"] == serial), None)
+            if t is not None and event == "start":
                 t["current"] = index
-            elif event == "done":
+            elif t is not None and event == "done":
                 t["preset"][index], t["current"] = Outcome.from_dict(outcome), None
             self.since, self.blocked_since = time.monotonic(), None
             if self.cpu_since is not None:
                 self.cpu_since = cpu
+
+    def on_first(self):
+        """Whether the worker is on queue[0] (not yet on a later task, whose log arrived before
+        queue[0]'s result was read: the result is in the pipe then)."""
+        return self.running is None or self.running == self.queue[0]["serial"]
 
     def over(self, timeout, now):
         """Whether the current item has used more than timeout seconds of the worker's CPU time
@@ -264,72 +291,14 @@ class _Worker:
         os.waitpid(pid, 0)
 
     def give_up_on_current(self, reason):
-        """Record the current link (or the claim) as unproved and resume after it in a new worker."""
+        """Record queue[0]'s current link (or claim) as unproved and resume after it in a new worker,
+        with the tasks after it; False (the worker stopped) when it was outside any item or was
+        forked again too often."""
         self.stop()
-        t = self.task
+        t = self.queue[0]
         if t["current"] is None or t["restarts"] >= MAX_RESTARTS:
             return False
         t["preset"][t["current"]] = Outcome(UNPROVED, reason)
         t["restarts"] += 1
-        self._send_task()
+        self.resend()
         return True
-
-
-def run_all(derivations, ready, lemmas_of, finished, jobs, timeout, common):
-    """Verify every derivation (keys 0..n-1, their indices), at most jobs at once in as many
-    workers, each link within timeout seconds of its worker's CPU time.
-
-    ready(key) says whether a derivation's cited derivations are done; lemmas_of(key) gives
-    verify's lemmas when it starts ({name: a derivation of the list, or a reason}); common holds
-    verify's other keyword arguments; finished(key, result_or_reason) is told of each end.
-    """
-    position = {id(d): n for n, d in enumerate(derivations)}
-    waiting, idle, busy = list(range(len(derivations))), [], []
-    try:
-        while waiting or busy:
-            free = jobs - len(busy)
-            for key in [k for k in waiting if ready(k)][:free] if free > 0 else ():
-                waiting.remove(key)
-                worker = idle.pop() if idle else _Worker(derivations, common)
-                lemmas = [(name, position[id(v)] if not isinstance(v, str) else v) for name, v in lemmas_of(key).items()]
-                worker.begin(key, key, lemmas)
-                busy.append(worker)
-            if not busy:
-                for key in waiting:  # nothing can start: cited derivations never finished
-                    finished(key, "a cited derivation could not be verified")
-                return
-            ready_fds, _, _ = select.select([w.events for w in busy], [], [], POLL)
-            for fd in ready_fds:
-                worker = next(w for w in busy if w.events == fd)
-                _hear(worker, busy, idle, finished)
-            now = time.monotonic()
-            for worker in list(busy):
-                worker.drain()  # a full log would stop the worker
-                if timeout != float("inf") and worker.over(timeout, now):
-                    if not worker.give_up_on_current(f"timed out after {timeout:g} s of CPU time: not proved"):
-                        busy.remove(worker)
-                        idle.append(worker)
-                        finished(worker.task["key"], f"timed out after {timeout:g} s of CPU time outside any link")
-    finally:
-        for worker in idle:
-            worker.close()
-        for worker in busy:
-            worker.stop()
-
-
-def _hear(worker, busy, idle, finished):
-    """Handle what a busy worker sent: its result, or that it died."""
-    t = worker.task
-    for event, _, payload in worker.messages():
-        worker.drain()  # every link it logged before (the log of a finished task is emptied too)
-        if event == "result":
-            busy.remove(worker)
-            idle.append(worker)
-            finished(t["key"], _rebuild(worker.derivations[t["index"]], payload))
-            return
-        if event == "died":
-            if not worker.give_up_on_current(f"not checked: {payload}"):
-                busy.remove(worker)
-                idle.append(worker)
-                finished(t["key"], payload)
-            return

@@ -76,7 +76,7 @@ def test_without_the_entry_point_or_after_a_restart_workers_verify(monkeypatch, 
         (tmp_path / f"d{n}.deriv.yaml").write_text((DATA / "spec_example.deriv.yaml").read_text()
                                                    .replace("name: softmax-jacobian", f"name: d{n}"))
     run([str(tmp_path)], timeout=10)  # several files: workers (loading overlaps verifying)
-    assert len(forks) == 2
+    assert len(forks) >= 2
 
 
 def test_a_link_over_its_cpu_time_abandons_the_attempt(monkeypatch, enabled):

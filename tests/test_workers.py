@@ -17,6 +17,16 @@ def _files(tmp_path, count):
     return [str(tmp_path)]
 
 
+def _one_file(tmp_path, count):
+    """count derivations in one file: all loaded before the first fork."""
+    items = []
+    for n in range(count):
+        lines = (WRONG if n == 1 else SPEC_EXAMPLE).replace("name: softmax-jacobian", f"name: d{n}").splitlines()
+        items.append("\n".join(["  - " + lines[0]] + ["    " + line for line in lines[1:]]))
+    (tmp_path / "all.deriv.yaml").write_text("derivations:\n" + "\n".join(items) + "\n")
+    return [str(tmp_path / "all.deriv.yaml")]
+
+
 def _counting_forks(monkeypatch):
     forks = []
     real = os.fork
@@ -36,7 +46,7 @@ def _verdicts(report):
 
 
 def test_one_worker_per_job_slot_verifies_every_derivation(tmp_path, monkeypatch):
-    targets = _files(tmp_path, 4)
+    targets = _one_file(tmp_path, 4)
     alone = _verdicts(run(targets))  # in this process, no worker
     forks = _counting_forks(monkeypatch)
     assert _verdicts(run(targets, timeout=10)) == alone
@@ -48,7 +58,7 @@ def test_one_worker_per_job_slot_verifies_every_derivation(tmp_path, monkeypatch
 
 
 def test_a_worker_killed_mid_link_gives_that_link_unproved_and_the_run_goes_on(tmp_path, monkeypatch):
-    targets = _files(tmp_path, 3)
+    targets = _one_file(tmp_path, 3)
     original = engine._Replay.link
 
     def dies_on_link_2_of_d0(self, prev, step, conditions):
@@ -91,7 +101,7 @@ def test_idle_workers_are_ended_when_the_run_ends(tmp_path, monkeypatch):
             raise AssertionError(f"worker {pid} still exists")
         except ChildProcessError:
             pass
-    assert workers._Worker.parent_ends == set()
+    assert workers.Worker.parent_ends == set()
 
 
 def test_a_log_larger_than_a_pipe_arrives_whole(tmp_path, monkeypatch):
