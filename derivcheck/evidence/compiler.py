@@ -19,10 +19,10 @@ from sympy import Heaviside, Indexed, KroneckerDelta, Max, Min, Sum, Symbol
 from ..calculus import D, substitute
 from .. import vocabulary
 from ..linalg import DetOf, InvEntry, solve
+from .entries import EntryReads, as_int
 from .facts import Facts
 from .reach import WILD, assignments
-from . import values
-from .values import BY_NAME as _OWN, HP, Dual, Undefined, backward, derivative, general_power, power, real
+from .values import BY_NAME as _OWN, HP, TAPE, Dual, Undefined, backward, derivative, general_power, power, real
 
 UNARY = {vocabulary.BY_NAME[name].head: f for name, f in _OWN.items()}  # the function table's entries, evidence side
 _MISSING = object()
@@ -30,19 +30,7 @@ _SWEEP_FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, IndexError,
 _TAGS = itertools.count(1)
 
 
-def as_int(v):
-    """An index value: an int, else Undefined."""
-    if type(v) is int:
-        return v
-    v = real(v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, int):
-        return v
-    raise Undefined("an index that is not an integer")
-
-
-class Program(Facts):
+class Program(EntryReads, Facts):
     """The compiled closures of one Context: each expression compiled once."""
 
     def __init__(self, ctx, losses):
@@ -125,9 +113,9 @@ class Program(Facts):
         if isinstance(e, Indexed):
             return self._indexed(e)
         if isinstance(e, sympy.Add):
-            return self._fold(e.args, lambda x, y: x + y)
+            return self._fold(e.args, False)
         if isinstance(e, sympy.Mul):
-            return self._fold(e.args, lambda x, y: x * y)
+            return self._fold(e.args, True)
         if isinstance(e, sympy.Pow):
             base = self._node(e.args[0])
             if e.args[1].is_number:
@@ -162,18 +150,30 @@ class Program(Facts):
             return self._node(substitute(user.body, dict(zip(user.params, e.args))))
         return _undefined
 
-    def _fold(self, args, op):
+    def _fold(self, args, mul):
+        """The sum (product when mul) of the args, left to right: ((a0 op a1) op a2) ..., an Integer
+        argument read as its int without a call."""
         fs = [self._node(a) for a in args]
+        consts = [int(a) if a.is_Integer else None for a in args]
         if len(fs) == 2:
-            f0, f1 = fs
-            return lambda ev: op(f0(ev), f1(ev))
+            (f0, f1), c0 = fs, consts[0]
+            if c0 is not None:  # 2 * x, -1 * x, 1 + x: SymPy puts the number first
+                return (lambda ev: c0 * f1(ev)) if mul else (lambda ev: c0 + f1(ev))
+            return (lambda ev: f0(ev) * f1(ev)) if mul else (lambda ev: f0(ev) + f1(ev))
         first, rest = fs[0], fs[1:]
 
-        def fold(ev):
-            s = first(ev)
-            for f in rest:
-                s = op(s, f(ev))
-            return s
+        if mul:
+            def fold(ev):
+                s = first(ev)
+                for f in rest:
+                    s = s * f(ev)
+                return s
+        else:
+            def fold(ev):
+                s = first(ev)
+                for f in rest:
+                    s = s + f(ev)
+                return s
 
         return fold
 
@@ -212,42 +212,6 @@ class Program(Facts):
             return inverse[r - 1][c - 1]
 
         return value
-
-    def _indexed(self, e):
-        base, key = self.slot(e.base), self._key(e.indices)
-        if self.canon(e.base) in self.defs:
-            return lambda ev: ev.defined(base, key(ev))
-
-        def entry(ev):
-            try:
-                return ev.arrays[base][key(ev)]
-            except KeyError:
-                raise Undefined("no such entry") from None
-
-        return entry
-
-    def _key(self, indices):
-        """A closure ev -> the tuple of the index values (ints; Undefined if one is not an integer)."""
-        plain = all(isinstance(i, Symbol) and i not in self.losses and self.canon(i) not in self.defs for i in indices)
-        if plain and len(indices) == 1:  # the common entries x[i] and X[i, j]: read straight from env
-            s0 = self.slot(indices[0])
-
-            def key1(ev):
-                v = ev.env[s0]
-                return (v if type(v) is int else as_int(v),)
-
-            return key1
-        if plain and len(indices) == 2:
-            s0, s1 = self.slot(indices[0]), self.slot(indices[1])
-
-            def key2(ev):
-                env = ev.env
-                v, w = env[s0], env[s1]
-                return (v if type(v) is int else as_int(v), w if type(w) is int else as_int(w))
-
-            return key2
-        idx = [self._node(i) for i in indices]
-        return lambda ev: tuple([as_int(f(ev)) for f in idx])
 
     def _sum(self, e):
         body = self._node(e.function)
@@ -328,7 +292,7 @@ class Program(Facts):
         def sweep(ev):
             """{key: D(f, var[key])} for every entry of var by one reverse sweep at ev (the float
             evaluator of the point), or None where it cannot be had (then forward mode decides)."""
-            tape = values.TAPE
+            tape = TAPE
             start = len(tape)
             try:
                 child, leaves = ev.sweep_child(var, frozen)
