@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+import sympy
 
 from derivcheck import elaborate
 from derivcheck.errors import DerivError
@@ -197,3 +198,59 @@ def test_a_text_written_again_is_parsed_once(monkeypatch):
     monkeypatch.setattr(elaborate, "BuildMemo", _NoMemo)
     load_document(path)
     assert len(parsed) > with_memo
+
+
+# -- property: any sequence of expressions builds the same with the memo as without it --------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from derivcheck import build  # noqa: E402
+from derivcheck.buildmemo import BuildMemo  # noqa: E402
+from derivcheck.symbols import Context, declare  # noqa: E402
+
+_SCALARS = st.sampled_from(["x", "y", "z[i]", "z[j]", "z[k]", "W[i, j]", "W[j, k]", "2", "0.5", "N", "i", "q"])
+_MATRICES = st.sampled_from(["W", "z", "W.T", "V", "u"])
+
+
+def _expressions():
+    matrix = st.recursive(_MATRICES, lambda m: st.one_of(
+        st.builds("({} @ {})".format, m, m), st.builds("{}.T".format, m), st.builds("({} + {})".format, m, m),
+        st.builds("tanh({})".format, m), st.builds("softmax({})".format, m), st.builds("({} * {})".format, _SCALARS, m)),
+        max_leaves=4)
+    return st.recursive(_SCALARS, lambda s: st.one_of(
+        st.builds("({} + {})".format, s, s), st.builds("({} * {})".format, s, s), st.builds("({} / {})".format, s, s),
+        st.builds("-{}".format, s), st.builds("({})**2".format, s), st.builds("exp({})".format, s),
+        st.builds("D({}, z[j])".format, s), st.builds("Sum({}, k)".format, s), st.just("delta(i, j)"),
+        st.builds("({0} + {0})".format, s), st.builds("(sum_all({0}) - 2 * sum_all({0}))".format, matrix),
+        st.builds("sum_all({})".format, matrix), st.builds("z.T @ {} @ z".format, matrix),
+        st.builds("{} + 0 * sum_all({})".format, s, matrix)), max_leaves=8)
+
+
+def _table():
+    ctx = Context()
+    for names, kind in (("N M", "size"), ("i j k", "index N"), ("x y", "real"), ("z", "vector N"),
+                        ("W", "matrix N N"), ("V", "matrix N M"), ("u", "vector M")):
+        declare(ctx, names, kind, 1)
+    return ctx
+
+
+def _run(texts, memo):
+    ctx, out = _table(), []
+
+    def declare_index(name, symbol, size):
+        ctx.indices[name] = symbol
+        ctx.ranges[symbol] = (sympy.Integer(1), size)
+
+    for text in texts:
+        try:
+            out.append(build.value(ctx, text, (), False, declare_index, memo))
+        except DerivError as exc:
+            out.append((exc.message, exc.column))
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_expressions(), min_size=1, max_size=5).map(lambda texts: texts + texts[:2]))
+def test_any_sequence_of_expressions_builds_as_without_the_memo(texts):
+    """Values (bound index names included) and errors (message, column), text after text (some twice)."""
+    assert _run(texts, BuildMemo()) == _run(texts, None)
