@@ -266,6 +266,9 @@ class _Replay:
         variables = {variable_base(n.args[1]) for side in (lhs, rhs) for n in side.atoms(D)}
         if len(variables) != 1 or not real_definition(next(iter(variables)), self.ctx):
             return False
+        bodies = [d.body for d in self.ctx.definitions.values()] + [f.body for f in (self.ctx.functions or {}).values()]
+        if any(body is not None and body.has(D) for body in bodies):
+            return False  # a D by another variable unfolded outside D(., p[n]): p must unfold inside it
         try:
             forms = [self._sympy_form(e, keep=frozenset(variables)) for e in (lhs, rhs)]
             return canon.equal(*forms, self.ctx)

@@ -107,3 +107,35 @@ def test_no_folded_variable_no_shortcut(claim):
                                  f"claim: {claim}")
     (deriv,) = load_text(text, "two.deriv.yaml")
     assert _replay(deriv)._folded_claim(deriv.claim_lhs, deriv.claim_rhs) is False
+
+
+D_IN_A_DEFINITION = """\
+derivcheck: 1
+name: d-in-a-definition
+symbols:
+  N: size
+  i j: index N
+  x: vector N
+define:
+  u[i]: 3 * x[i]
+  v[i]: u[i]**2
+  g[i]: D(v[i], x[i])
+claim: D(v[i], u[j]) + g[i] == 2 * u[i] * delta(i, j) + 18 * x[i]
+steps:
+  - D(v[i], u[j]) + g[i]
+  - 2 * u[i] * delta(i, j) + 18 * x[i]
+"""
+
+
+def test_a_derivative_inside_a_definition_turns_the_shortcut_off():
+    """g[i] = D(v[i], x[i]) met outside D(., u[j]): there u must unfold inside D(., x) (v = 9 x**2, g = 18 x);
+    kept folded, D(u**2, x) would read 0 and the false right side 2 u δ(i, j) would meet."""
+    (deriv,) = load_text(D_IN_A_DEFINITION, "d.deriv.yaml")
+    run = _replay(deriv)
+    u, x = deriv.ctx.definitions["u"].target, deriv.ctx.arrays["x"].base
+    i, j = deriv.ctx.indices["i"], deriv.ctx.indices["j"]
+    from sympy import KroneckerDelta
+
+    assert run._folded_claim(deriv.claim_lhs, 2 * u[i] * KroneckerDelta(i, j)) is False
+    assert run._folded_claim(deriv.claim_lhs, deriv.claim_rhs) is False  # not tried at all
+    assert run._claim().status == "proved"  # the true claim, by the full check
