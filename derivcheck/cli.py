@@ -1,4 +1,5 @@
 """The click layer: options (flags over [tool.derivcheck]), targets, the runner, reporters, exit codes."""
+import contextlib
 import gc
 import sys
 
@@ -164,9 +165,9 @@ def verify(targets, fmt, output, quiet, verbose, color, strict, seed, timeout, j
         sys.exit(remembered[1])
     from .report.text import NORMAL, QUIET, VERBOSE
 
-    recorder = filecache.Recorder(list(targets) or settings["paths"])
+    recorder = filecache.Recorder(list(targets) or settings["paths"]) if run_key is not None else None
     every = []  # every derivation's result, the cited ones not shown too
-    with recorder:
+    with recorder or contextlib.nullcontext():  # what the run reads, when it may be stored
         report = _run(_targets(targets, settings), settings, None if no_cache else LinkCache(), shard, every)
     _print_errors(report)
     verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL

@@ -8,8 +8,6 @@ It is answered only when all of those are found again unchanged. A run is stored
 read every input and every outcome is one the same inputs always give: no time or memory
 limit reached, no worker lost (its verdict may be VERIFIED, not verified, or refuted).
 """
-import hashlib
-import json
 import os
 import sys
 
@@ -19,6 +17,8 @@ ARGV = None  # the command line of the click invocation in progress (cli.py sets
 
 
 def _sha(data):
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -34,6 +34,8 @@ def key(argv):
     it cannot be told."""
     if argv is None:
         return None
+    import json
+
     from .config import find
     from .digest import code_digest
 
@@ -145,6 +147,8 @@ def get(key_):
     """(stdout text, exit code) of the remembered run of key_, if what it read is unchanged; else None."""
     if key_ is None:
         return None
+    import json
+
     try:
         with open(_path(key_), encoding="utf-8") as f:
             data = json.load(f)
@@ -160,6 +164,7 @@ def put(key_, stdout, code, inputs):
     """Remember a run (exit 0 or 1) and what it read; nothing when key_ or inputs is None."""
     if key_ is None or inputs is None or code not in (0, 1):
         return
+    import json
     import tempfile
 
     path = _path(key_)
@@ -175,7 +180,10 @@ def put(key_, stdout, code, inputs):
 
 def answer(argv):
     """Write the remembered report of this command line and end the process, when there is one
-    (the entry point calls it before importing click or SymPy); else return."""
+    (the entry point calls it before importing click or SymPy); else return. A --no-cache run is
+    never answered (nor keyed: no code digest is computed for it)."""
+    if "--no-cache" in argv:
+        return
     found = get(key(argv))
     if found is None:
         return

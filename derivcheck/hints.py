@@ -1,5 +1,4 @@
 """Errors that teach: "did you mean" and hints for common slips, added to a DerivError's message."""
-import difflib
 import re
 
 KINDS = ("size", "index", "real", "positive", "vector", "onehot", "simplex", "matrix", "sym", "posdef", "labels")
@@ -23,6 +22,8 @@ YAML = (
 
 
 def _close(word, choices):
+    import difflib  # only when there is a mistake to teach about
+
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return near[0] if near else None
 
