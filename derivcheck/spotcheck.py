@@ -40,9 +40,8 @@ class Evidence(NamedTuple):
 class Round:
     """One size assignment with its seeded inputs and the evaluators of its points."""
 
-    def __init__(self, program, sizes, scalars, arrays, limit=None):
+    def __init__(self, program, sizes, scalars, arrays):
         self.sizes, self.scalars, self.arrays = sizes, scalars, arrays
-        self.limit = MAX_TUPLES if limit is None else limit  # index tuples sampled at most
         self.program = program
         self.ev = self.evaluator(float, reverse=True)  # floats: derivatives by a reverse sweep where they can be
         self._mag = self._precise = None
@@ -121,13 +120,13 @@ class Sampler:
         self.losses = {sym: _test_loss(name, base, shape) for name, (sym, base, shape) in ctx.losses.items()}
         self.program = Program(ctx, {sym: body for sym, (body, _, _, _) in self.losses.items()})
         self.rounds = []
-        for r, (sizes, limit) in enumerate(size_rounds(ctx, self.sizes)):
+        for r, sizes in enumerate(size_rounds(ctx, self.sizes)):
             scalars, arrays = inputs(ctx, self.losses, sizes, round_rng(seed, r))
             canon = self.program.canon  # the closures' own objects: lookups by identity
             scalars = {canon(s): v for s, v in scalars.items()}
             arrays = {canon(b): v for b, v in arrays.items()}
             sizes = {canon(s): v for s, v in sizes.items()}
-            self.rounds.append(Round(self.program, sizes, scalars, arrays, limit))
+            self.rounds.append(Round(self.program, sizes, scalars, arrays))
         self._free = {}
         self._points = {}  # (indices, round, conditions) -> the sampled points (see points())
         _LAST[:] = [(view, seed, self.sizes, (self.losses, self.program, self.rounds, self._free, self._points))]
@@ -149,7 +148,7 @@ class Sampler:
         if any(len(r) == 0 for r in ranges):
             return
         rng = round_rng(self.seed, sum(rnd.sizes.values()), "tuples:")
-        for combo in index_tuples(ranges, rnd.limit, rng):
+        for combo in index_tuples(ranges, MAX_TUPLES, rng):
             env = dict(zip(indices, combo))
             if not conditions or all(self.holds(c, rnd, env) for c in conditions):
                 yield env

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sympy import Symbol
 
-from derivcheck.evidence.sampling import RELATION_TUPLES, SCALAR_ROUNDS, index_tuples, size_rounds
-from derivcheck.evidence.sampling import round_rng
+from derivcheck.evidence.sampling import SCALAR_ROUNDS, size_rounds
 
 
 def _ctx(k):
@@ -21,28 +20,33 @@ def test_every_two_sizes_take_every_pair_of_values(k, values):
     ctx = _ctx(k)
     rounds = size_rounds(ctx, values)
     syms = list(ctx.sizes.values())
-    seen = {(a, b, r[a], r[b]) for r, _ in rounds for a, b in itertools.combinations(syms, 2)}
+    seen = {(a, b, r[a], r[b]) for r in rounds for a, b in itertools.combinations(syms, 2)}
     for a, b in itertools.combinations(syms, 2):
         for x, y in itertools.product(values, repeat=2):
             assert (a, b, x, y) in seen, (a, b, x, y)
-    assert all({s: v for s in syms} in [r for r, _ in rounds] for v in values)  # all sizes equal at once
-    full = [r for r, limit in rounds if limit is None]
-    assert full[:len(values)] == [{s: values[(n + p) % len(values)] for p, s in enumerate(syms)}
-                                  for n in range(len(values))]  # the full rounds come first, as before
-    assert all(limit in (None, RELATION_TUPLES) for _, limit in rounds)
+    assert all({s: v for s in syms} in rounds for v in values)  # all sizes equal at once
+    assert rounds[:len(values)] == [{s: values[(n + p) % len(values)] for p, s in enumerate(syms)}
+                                    for n in range(len(values))]  # the cyclic rounds come first, as before
+    assert len(rounds) <= 2 * len(values) + 2 * len(values) ** 2  # a covering is near v² rows, never far past
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(2, 4), values=st.lists(st.integers(1, 40), min_size=1, max_size=7, unique=True))
+def test_every_pattern_of_equal_sizes_is_a_round(k, values):
+    values = tuple(sorted(values))
+    rounds = size_rounds(_ctx(k), values)
+    patterns = {tuple(list(r.values()).index(x) for x in r.values()) for r in rounds}
+    for row in itertools.product(range(k), repeat=k):  # every restricted growth string is a pattern
+        pattern = tuple(row.index(x) for x in row)
+        if pattern == row and len(set(row)) <= len(values):
+            assert pattern in patterns, pattern
 
 
 def test_one_size_and_none():
     ctx = _ctx(1)
     (s,) = ctx.sizes.values()
-    assert size_rounds(ctx, (1, 2, 3)) == [({s: 1}, None), ({s: 2}, None), ({s: 3}, None)]
-    assert size_rounds(_ctx(0), (1, 2)) == [({}, None)] * SCALAR_ROUNDS
-
-
-def test_a_relation_round_samples_the_range_ends_and_few_tuples():
-    ranges = [range(1, 5), range(1, 4)]
-    picked = index_tuples(ranges, RELATION_TUPLES, round_rng(0, 3))
-    assert (4, 3) in picked and 1 <= len(picked) <= RELATION_TUPLES
+    assert size_rounds(ctx, (1, 2, 3)) == [{s: 1}, {s: 2}, {s: 3}]
+    assert size_rounds(_ctx(0), (1, 2)) == [{}] * SCALAR_ROUNDS
 
 
 @pytest.mark.parametrize("order", ["N M", "M N"])
@@ -50,9 +54,10 @@ def test_an_assumption_false_only_at_a_size_offset_is_refuted_in_either_order(tm
     from derivcheck.runner import run
 
     path = tmp_path / "a.deriv.yaml"
-    path.write_text(f"derivcheck: 1\nname: a\nsymbols:\n  {order}: size\n  x: positive\n"
-                    "assume:\n  - x * delta(N, M + 3) == 0\nclaim: x * delta(N, M + 3) == 0\n"
-                    "steps:\n  - x * delta(N, M + 3)\n  - by: assumption\n    expr: 0\n")
+    fact = "x * delta(N, M + 3) * delta(i, 1) * delta(j, 2)"  # false at one index pattern of one size pair
+    path.write_text(f"derivcheck: 1\nname: a\nsymbols:\n  {order}: size\n  i j: index N\n  x: positive\n"
+                    f"assume:\n  - {fact} == 0\nclaim: {fact} == 0\n"
+                    f"steps:\n  - {fact}\n  - by: assumption\n    expr: 0\n")
     result = run([str(path)], cache=None).results[0]
     assert result.verdict != "verified"
     assert any(c.outcome.status == "refuted" for c in result.checks)

@@ -1,4 +1,5 @@
 """The sample points: sizes with their edges and beyond every constant, seeded inputs per round."""
+import functools
 import itertools
 import random
 
@@ -7,7 +8,8 @@ from sympy import Indexed, Integer, KroneckerDelta, Sum
 BASE_SIZES = (1, 2, 3, 4)
 SCALAR_ROUNDS = 8  # input draws for a derivation without sizes (one point each)
 MAX_SIZE = 40
-RELATION_TUPLES = 2  # index tuples in a round that only adds a pair of size values
+CANDIDATES = 700  # rows of sizes a covering compares at each step, at most
+PATTERN_SIZES = 4  # sizes up to which every pattern of equal and unequal sizes is a round
 MAX_ROUNDS = 12  # a constant index beyond this is not reached numerically (the link cannot be proved by samples there)
 
 
@@ -83,46 +85,92 @@ def size_values(consts):
 
 
 def size_rounds(ctx, values):
-    """[(sizes {size: value}, index tuples sampled at most)] per round; 8 rounds without sizes.
-
-    Every size takes every value in a full round; with several sizes the cyclic rounds (v_r, v_r+1, ...)
-    and the all-equal ones (N == M == D) are full, then a few more rounds, with RELATION_TUPLES tuples
-    each, make every two sizes take every pair of values: N == M + 1, N == M - 3, ... are all sampled,
-    whatever the order of the declarations.
-    """
+    """One {size: value} per round; 8 rounds without sizes. Every size takes every value; with several
+    sizes, the cyclic rounds (v_r, v_r+1, ...), the all-equal ones (N == M == D) and enough more that
+    every two sizes take every pair of values, each round with the full index coverage: N == M + 1 at
+    any index pattern is sampled whatever the order of the declarations; with up to PATTERN_SIZES
+    sizes, every pattern of equal and unequal sizes is sampled too (N == M != K). Other relations of
+    three sizes at once (N == M + 1 == K + 2) are not promised."""
     syms = list(ctx.sizes.values())
     if not syms:
-        return [({}, None) for _ in range(SCALAR_ROUNDS)]
+        return [{} for _ in range(SCALAR_ROUNDS)]
     v = len(values)
     rows = [[(r + pos) % v for pos in range(len(syms))] for r in range(v)]
     if len(syms) > 1:
         rows += [[x] * len(syms) for x in range(v)]
-    full = len(rows)
-    rows += _covering(len(syms), v, rows)
-    return [({s: values[x] for s, x in zip(syms, row)}, None if n < full else RELATION_TUPLES)
-            for n, row in enumerate(rows)]
+        rows += _patterns(len(syms), v, tuple(map(tuple, rows)))
+        rows += _covering(len(syms), v, tuple(map(tuple, rows)))
+    return [{s: values[x] for s, x in zip(syms, row)} for row in rows]
 
 
+def _partitions(items):
+    """Every partition of items into blocks (lists), blocks in order of their first item."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _partitions(rest):
+        yield [[first]] + part
+        for n in range(len(part)):
+            yield part[:n] + [[first] + part[n]] + part[n + 1:]
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(k, v, rows):
+    """More rows such that, with rows, every pattern of equal and unequal columns (a partition of the
+    k columns, into at most v blocks) occurs, when k is at most PATTERN_SIZES; each block's distinct
+    value chosen so that the row takes most pairs of values no row had yet (ties to the first)."""
+    if k > PATTERN_SIZES:
+        return ()
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    had = {(i, j, row[i], row[j]) for row in rows for i, j in pairs}
+    seen = {tuple(row.index(x) for x in row) for row in rows}  # each column -> the first column equal to it
+    out = []
+    for part in _partitions(list(range(k))):
+        if len(part) > v:
+            continue
+        options = []
+        for values in itertools.permutations(range(v), len(part)):
+            row = [0] * k
+            for value, block in zip(values, part):
+                for column in block:
+                    row[column] = value
+            options.append(tuple(row))
+        if tuple(options[0].index(x) for x in options[0]) in seen:
+            continue
+        row = max(options, key=lambda r: sum((i, j, r[i], r[j]) not in had for i, j in pairs))
+        seen.add(tuple(row.index(x) for x in row))
+        had |= {(i, j, row[i], row[j]) for i, j in pairs}
+        out.append(row)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
 def _covering(k, v, rows):
-    """More rows of k columns over range(v) such that, with rows, every two columns take every pair of
-    values (a pairwise covering design, built greedily and deterministically)."""
+    """More rows of k columns over range(v) such that, with rows (a tuple of tuples), every two columns
+    take every pair of values: each new row is the one covering most pairs still open (among every
+    row when there are at most CANDIDATES, else built column by column), ties to the first."""
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
     open_ = {(i, j, a, b) for i, j in pairs for a in range(v) for b in range(v)}
     open_ -= {(i, j, row[i], row[j]) for row in rows for i, j in pairs}
+    everything = list(itertools.product(range(v), repeat=k)) if v ** k <= CANDIDATES else None
     out = []
     while open_:
-        i, j, a, b = min(open_)
-        row = [None] * k
-        row[i], row[j] = a, b
-        for p in range(k):
-            if row[p] is None:
-                def gain(x, p=p, row=row):
-                    return sum((min(p, q), max(p, q), *((x, row[q]) if p < q else (row[q], x))) in open_
-                               for q in range(k) if row[q] is not None)
-                row[p] = max(range(v), key=lambda x: (gain(x), -x))
+        if everything is not None:
+            row = max(everything, key=lambda r: sum((i, j, r[i], r[j]) in open_ for i, j in pairs))
+        else:
+            i, j, a, b = min(open_)
+            row = [None] * k
+            row[i], row[j] = a, b
+            for p in range(k):
+                if row[p] is None:
+                    def gain(x, p=p, row=row):
+                        return sum((min(p, q), max(p, q), *((x, row[q]) if p < q else (row[q], x))) in open_
+                                   for q in range(k) if row[q] is not None)
+                    row[p] = max(range(v), key=lambda x: (gain(x), -x))
         open_ -= {(i, j, row[i], row[j]) for i, j in pairs}
-        out.append(row)
-    return out
+        out.append(tuple(row))
+    return tuple(out)
 
 
 def as_int(expr, sizes):
@@ -171,11 +219,7 @@ def inputs(ctx, losses, sizes, rng):
 
 
 def index_tuples(ranges, limit, rng):
-    """Every tuple of the ranges when there are at most limit, else the corners and a seeded sample;
-    a limit under 4 (a round that only adds a pair of size values): the last tuple and seeded ones."""
-    if limit < 4:
-        picked = [tuple(r[-1] for r in ranges)] + [tuple(rng.choice(r) for r in ranges) for _ in range(limit - 1)]
-        return sorted(set(picked))
+    """Every tuple of the ranges when there are at most limit, else the corners and a seeded sample."""
     total = 1
     for r in ranges:
         total *= len(r)

@@ -33,7 +33,6 @@ KNOWN = {
 
 # Open holes found by the `sound` helper (ids in /work/coord/HOLES.md): strict, so a fix flips them.
 HOLES = {
-    "assume-size-relation-index-pattern": "S10: the rounds that make two sizes take every pair of values sample 2 index tuples, so N == M + 1 with (i, j) = (1, 2) is never a point when N is declared first — num (evidence/sampling.py RELATION_TUPLES, 2a79b55)",
 }
 
 
