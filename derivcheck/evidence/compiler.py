@@ -76,6 +76,33 @@ class Program(EntryReads, Facts):
                 v = ev.memo[key] = inner(ev)
             return v
 
+        if len(keys) == 1:  # the same key as memo's, built without a list
+            s0 = keys[0]
+
+            def memo1(ev):
+                while ev.parent is not None and ev.var not in deps:
+                    ev = ev.parent
+                key = (ident, (ev.env[s0],))
+                v = ev.memo.get(key, _MISSING)
+                if v is _MISSING:
+                    v = ev.memo[key] = inner(ev)
+                return v
+
+            return memo1
+        if len(keys) == 2:
+            s0, s1 = keys
+
+            def memo2(ev):
+                while ev.parent is not None and ev.var not in deps:
+                    ev = ev.parent
+                env = ev.env
+                key = (ident, (env[s0], env[s1]))
+                v = ev.memo.get(key, _MISSING)
+                if v is _MISSING:
+                    v = ev.memo[key] = inner(ev)
+                return v
+
+            return memo2
         return memo
 
     def _node(self, expr):

@@ -20,9 +20,9 @@ class EntryReads:
     """The entry-reading part of a Program (a mixin over Facts: slot, canon, defs, losses, _node)."""
 
     def _indexed(self, e):
-        base, key = self.slot(e.base), self._key(e.indices)
+        base = self.slot(e.base)
         defined = self.canon(e.base) in self.defs
-        if self._plain(e.indices) and len(e.indices) <= 2:  # x[i], X[i, j]: the key read inline (one call less)
+        if len(e.indices) <= 2 and self._plain(e.indices):  # x[i], X[i, j]: the key read inline (one call less)
             s0, s1 = (self.slot(i) for i in (e.indices * 2)[:2])
             if len(e.indices) == 1:
                 def at(ev):
@@ -49,6 +49,7 @@ class EntryReads:
                     except KeyError:
                         raise Undefined("no such entry") from None
             return at if defined else entry
+        key = self._key(e.indices)
         if defined:
             return lambda ev: ev.defined(base, key(ev))
 
