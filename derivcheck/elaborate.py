@@ -184,8 +184,8 @@ class Elaborator:
 
     def _check_cycles(self, defs, at):
         uses = {}
-        for d in defs:
-            targets = {e.base for e in d.body.atoms(sympy.Indexed)} | d.body.free_symbols
+        for d in defs:  # a target is never bound (sums run over indices): its every occurrence counts
+            targets = {e.base for e in d.body.atoms(sympy.Indexed)} | d.body.atoms(sympy.Symbol, sympy.IndexedBase)
             uses[d.name] = {o.name for o in defs if o.target in targets}
         state = {}
 
