@@ -5,8 +5,10 @@
 One alternated run: each round runs `python -c "import sympy"`, then each figure's command,
 so every ratio pairs two runs that saw the same machine load. Reports per figure the median
 wall time, the median of the per-round ratios and their spread (min..max), the goal of
-issue 14, files per second where a figure verifies many files, and the median time per link
-(in-process, warm). --markdown prints the table README's Benchmark section is made of.
+issue 14, files per second where a figure verifies many files, the median CPU time (user and
+system, workers included; less noisy than wall time on a shared machine) with its ratio to
+`import sympy`'s, and the median time per link (in-process, warm). --markdown prints the table
+README's Benchmark section is made of.
 """
 import argparse
 import os
@@ -23,10 +25,17 @@ BASELINE = [sys.executable, "-c", "import sympy"]
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall(cmd, env=None):
+def timed(cmd, env=None):
+    """(wall seconds, CPU seconds: user + system of the command and the workers it waited for)."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env or ENV)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def wall(cmd, env=None):
+    return timed(cmd, env)[0]
 
 
 def generate(folder, count):
@@ -64,24 +73,28 @@ def figures(folder, files, cache):
 
 def alternated(items, runs, folder=None):
     """({name: seconds}, {name: ratios}, baseline seconds, [(engine seconds, its round's baseline,
-    its round's cold -j 1 seconds)]): each round runs the baseline, then each figure (and, with
-    folder, the engine alone right after the cold -j 1 figure, under the same load)."""
+    its round's cold -j 1 seconds)], {name: CPU seconds}, baseline CPU seconds): each round runs
+    the baseline, then each figure (and, with folder, the engine alone right after the cold -j 1
+    figure, under the same load)."""
     for _, cmd, env, _, _ in items:  # warm the file cache, .pyc files and the derivcheck caches
         wall(cmd, env)
     wall(BASELINE)
     seconds = {name: [] for name, *_ in items}
     ratios = {name: [] for name, *_ in items}
-    base, engine = [], []
+    cpu = {name: [] for name, *_ in items}
+    base, base_cpu, engine = [], [], []
     for _ in range(runs):
         for name, cmd, env, _, _ in items:
-            b = wall(BASELINE)
-            t = wall(cmd, env)
+            b, bc = timed(BASELINE)
+            t, c = timed(cmd, env)
             base.append(b)
+            base_cpu.append(bc)
             seconds[name].append(t)
+            cpu[name].append(c)
             ratios[name].append(t / b)
             if folder and name.endswith("files cold -j 1"):
                 engine.append((engine_once(folder), b, t))
-    return seconds, ratios, base, engine
+    return seconds, ratios, base, engine, cpu, base_cpu
 
 
 ENGINE = """import sys, time
@@ -135,33 +148,37 @@ def main():
         if args.files:
             generate(folder, args.files)
         items = figures(folder, args.files, cache)
-        seconds, ratios, base, engine = alternated(items, args.runs, folder if args.files else None)
+        seconds, ratios, base, engine, cpu, base_cpu = alternated(items, args.runs, folder if args.files else None)
     load_after = os.getloadavg()[0]
     rows = []
     for name, _, _, count, goal in items:
         med = statistics.median(seconds[name])
         rate = f"{count / med:.1f} files/s" if count > 1 else ""
-        rows.append((name, med, statistics.median(ratios[name]), min(ratios[name]), max(ratios[name]), rate, goal))
+        used = statistics.median(cpu[name])
+        rows.append((name, med, statistics.median(ratios[name]), min(ratios[name]), max(ratios[name]), rate, goal,
+                     used, used / statistics.median(base_cpu)))
     links = {n: per_link([n]) for n in ("softmax", "mlp-backprop")}
     print(f"machine: python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load_before:.2f} before "
           f"and {load_after:.2f} after; bytecode cache on; {args.runs} alternated rounds; "
           f"python -c 'import sympy' median {statistics.median(base):.3f} s "
-          f"(spread {min(base):.3f}..{max(base):.3f})")
+          f"(spread {min(base):.3f}..{max(base):.3f}), CPU {statistics.median(base_cpu):.3f} s")
     if args.markdown:
-        print("\n| figure | median | ratio to `import sympy` (spread) | files/s | goal |")
-        print("|---|---:|---:|---:|---|")
-        for name, med, ratio, lo, hi, rate, goal in rows:
-            print(f"| `{name}` | {med:.3f} s | **{ratio:.2f}** ({lo:.2f}..{hi:.2f}) | {rate} | {goal} |")
+        print("\n| figure | median | ratio to `import sympy` (spread) | files/s | CPU (ratio) | goal |")
+        print("|---|---:|---:|---:|---:|---|")
+        for name, med, ratio, lo, hi, rate, goal, used, used_ratio in rows:
+            print(f"| `{name}` | {med:.3f} s | **{ratio:.2f}** ({lo:.2f}..{hi:.2f}) | {rate} | {used:.3f} s "
+                  f"({used_ratio:.2f}) | {goal} |")
         print()
     else:
-        for name, med, ratio, lo, hi, rate, goal in rows:
-            print(f"{name:<34} median {med:7.3f} s  ratio {ratio:5.2f} ({lo:.2f}..{hi:.2f})  {rate:>14}  goal {goal}")
+        for name, med, ratio, lo, hi, rate, goal, used, used_ratio in rows:
+            print(f"{name:<34} median {med:7.3f} s  ratio {ratio:5.2f} ({lo:.2f}..{hi:.2f})  {rate:>14}  "
+                  f"CPU {used:6.3f} s ({used_ratio:5.2f})  goal {goal}")
     if engine:
         cold, imports, alone = (statistics.median(x) for x in zip(*[(t, b, e) for e, b, t in engine]))
-        rest = statistics.median((t - b - e) / t for e, b, t in engine)
-        print(f"{args.files} files cold -j 1, per round: {cold:.2f} s = import sympy {imports:.2f} s + engine (load "
-              f"and verify in one process, run right after) {alone:.2f} s + the rest: derivcheck's imports, the "
-              f"worker, output, {rest:.0%} of the run (medians)")
+        share = statistics.median(t / (b + e) for e, b, t in engine)
+        print(f"{args.files} files cold -j 1, per round: {cold:.2f} s against import sympy {imports:.2f} s + engine "
+              f"(load, then verify, in one process, run right after) {alone:.2f} s: {share:.0%} of their sum "
+              f"(medians; under 100%: loading overlapped with verifying)")
     for name, (median, worst, count) in links.items():
         print(f"time per link, {name}: median {median * 1000:.1f} ms, slowest {worst * 1000:.0f} ms "
               f"({count} link checks, in-process, warm)")
