@@ -43,3 +43,16 @@ def errors(report):
         m = re.match(r"(.*): derivation name '(.*)' is also used in (.*)", e)
         out.append(("twice", m.group(2), frozenset((m.group(1), m.group(3)))) if m else ("error", e))
     return sorted(out, key=repr)
+
+
+def test_the_shards_of_a_run_are_its_outcomes():
+    """--shard K/3 for K = 1, 2, 3: every derivation in exactly one shard, with the outcome it has in the whole run."""
+    files = sorted(str(p) for p in CASES.iterdir() if p.name.endswith((".yaml", ".yml")))
+    whole = outcomes(run(files, cache=None))
+    parts = {}
+    for k in (1, 2, 3):
+        part = outcomes(run(files, cache=None, shard=(k, 3)))
+        assert not set(part) & set(parts)
+        parts.update(part)
+    assert set(parts) == set(whole)
+    assert {k: v for k, v in parts.items() if v != whole[k]} == {}
