@@ -15,7 +15,8 @@ class Pool:
     A derivation loaded after a worker's fork goes to a worker forked after it: an idle worker
     that lacks it is ended, and a new one forked. While ahead is set (the parent is still loading
     files, and looks at the workers only between two files), a busy worker is sent one more task,
-    so it never waits for the parent.
+    so it never waits for the parent, and at most jobs - 1 workers (at least one) run: the parent
+    loading takes a core too, and every worker forked then is forked again for later files.
     """
 
     def __init__(self, derivations, jobs, timeout, common, ready, lemmas_of, finished):
@@ -41,7 +42,7 @@ class Pool:
                 if not worker.knows(key, lemmas):
                     worker.close()  # forked before this derivation was loaded: a new one is forked
                 return worker
-        if len(self.slots) < self.jobs:
+        if len(self.slots) < (max(1, self.jobs - 1) if self.ahead else self.jobs):  # the parent loading is one
             self.slots.append(Worker(self.derivations, self.common))
             return self.slots[-1]
         if self.ahead:

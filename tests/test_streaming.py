@@ -228,3 +228,21 @@ def test_a_result_not_yet_read_is_not_mistaken_for_a_link_over_its_time(monkeypa
         pool.close()
     assert done[0].verdict == VERIFIED
     assert _statuses(done[1])[2][1].startswith("timed out after 1 s of CPU time")
+
+
+def test_while_files_load_one_worker_fewer_than_jobs_runs_and_all_of_them_after(monkeypatch):
+    """-j 2: the parent loading takes one core, so one worker runs (with one task ahead); the
+    second is forked once loading ends."""
+    forks = _counting_forks(monkeypatch)
+    loaded = [_derivation(f"d{n}") for n in range(3)]
+    pool, done = _pool(loaded, jobs=2)
+    try:
+        pool.ahead = True
+        pool.add([0, 1, 2])
+        pool.pump(0)
+        assert [len(w.queue) for w in pool.slots] == [2] and len(forks) == 1
+        pool.finish()
+        assert len(pool.slots) == 2
+    finally:
+        pool.close()
+    assert [done[k].verdict for k in range(3)] == [VERIFIED] * 3 and len(forks) == 2
