@@ -9,7 +9,9 @@ limits never reached. Otherwise the attempt is abandoned whole (Restart), since 
 mid-call can keep half-built caches, and the command runs again from the start with workers
 (DERIVCHECK_WORKERS=1), which give their own verdicts for the stopped links. So a verdict is always
 one the worker path gives, and an abandoned attempt leaves nothing behind: link outcomes
-computed after an alarm are not stored in the link cache.
+computed after an alarm are not stored in the link cache. Unlike a worker's limit (the parent
+kills it), the alarm stops Python code only between two bytecodes: a single call into C that
+runs on (a huge integer power, say; load's guards refuse those) is stopped when it returns.
 """
 import os
 import signal
