@@ -49,8 +49,20 @@ def _load(path, report):
     return derivations
 
 
-def plan(derivations, report):
-    """The derivations in citation order, built-ins that are cited added; (derivation, shown)."""
+def resolver(everything):
+    """(d, name) -> the derivation a citation of name in d means: the one of d's own file carrying
+    that name, else the first loaded (a second derivation of a name is an error of the run), or None."""
+    first, own = {}, {}
+    for d in everything:
+        for n in (d.name,) + d.aliases:
+            first.setdefault(n, d)
+            own.setdefault((d.file, n), d)
+    return lambda d, n: own.get((d.file, n)) or first.get(n)
+
+
+def plan(derivations, report, out=None):
+    """The derivations in citation order, built-ins that are cited added; (derivation, shown).
+    out, a dict, gets "resolve": what each citation means (see resolver)."""
     named = {}
     for d in derivations:
         for n in (d.name,) + d.aliases:
@@ -77,6 +89,9 @@ def plan(derivations, report):
                 queue.append(extra)
                 everything.append(extra)
     order, state = [], {}
+    resolve = resolver(everything)
+    if out is not None:
+        out["resolve"] = resolve
 
     def visit(d, trail):
         if state.get(id(d)) == "done":
@@ -88,8 +103,8 @@ def plan(derivations, report):
             return
         state[id(d)] = "active"
         for name, _ in citations(d, lambda r: lookup(r) is not None):
-            if name in named:
-                visit(named[name], trail + [d])
+            if resolve(d, name) is not None:
+                visit(resolve(d, name), trail + [d])
         state[id(d)] = "done"
         order.append(d)
 
@@ -98,14 +113,15 @@ def plan(derivations, report):
     return [(d, id(d) in shown) for d in order if id(d) not in bad]
 
 
-def _lemmas(deriv, results):
-    """What each derivation deriv cites is: its verified Derivation, or why it cannot be used.
+def _lemmas(deriv, result_of):
+    """What each derivation deriv cites is: its verified Derivation, or why it cannot be used
+    (result_of(name): the result of the derivation that name means there, or None).
 
     Whether its declarations fit deriv's is checked by the engine, under the limits of a link.
     """
     lemmas = {}
     for name, _ in citations(deriv, lambda r: lookup(r) is not None):
-        cited = results.get(name)
+        cited = result_of(name)
         if cited is None or cited.verdict != VERIFIED:
             lemmas[name] = f"the cited derivation {name} is not verified"
         else:
@@ -140,13 +156,15 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
     guard = None
     if jobs == 1 and timeout > 0 and len(paths) == 1 and inline.possible():  # one file: no fork (inline.py)
         guard = inline.Guard(timeout, workers.MEMORY_LIMIT)
-    derivations, results, done, order = [], {}, {}, []
+    derivations, done, order, plans = [], {}, [], {}
+
+    def result_of(deriv):
+        """name -> the result of the derivation a citation of name in deriv means (None: not had)."""
+        return lambda name: done.get(id(plans["resolve"](deriv, name)))
 
     def finished(deriv, outcome):
         result = outcome if isinstance(outcome, DerivationResult) else _failed(deriv, outcome)
         result.derivation = deriv  # the parent's own object, not the worker's copy
-        for n in (deriv.name,) + deriv.aliases:
-            results[n] = result
         done[id(deriv)] = result
         if every is not None:
             every.append(result)
@@ -154,16 +172,16 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
             progress(len(done), len(order or derivations), deriv.name)
 
     def planned():
-        found = plan(derivations, report)
+        found = plan(derivations, report, plans)
         if shard is not None:
             from . import shard as sharding
 
-            found = sharding.select(found, lambda d: [n for n, _ in citations(d, _is_rule)], shard)
+            found = sharding.select(found, lambda d: [plans["resolve"](d, n) for n, _ in citations(d, _is_rule)], shard)
             report.errors = [e for e in report.errors if sharding.owns(shard, e.file)]
         return found
 
     if guard is None and (timeout > 0 or jobs > 1) and workers.available():
-        _pooled(paths, report, derivations, order, planned, finished, results, done, jobs,
+        _pooled(paths, report, derivations, order, planned, finished, result_of, plans, done, jobs,
                 timeout if timeout > 0 else float("inf"), dict(strict=strict, seed=seed, memo=cache), shard is None)
     else:
         derivations += [d for path in paths for d in _load(path, report)]
@@ -171,7 +189,7 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
         with guard or contextlib.nullcontext():
             for deriv, _ in order:
                 try:
-                    result = verify(deriv, strict=strict, seed=seed, lemmas=_lemmas(deriv, results),
+                    result = verify(deriv, strict=strict, seed=seed, lemmas=_lemmas(deriv, result_of(deriv)),
                                     progress=guard and guard.tick, memo=guard.memo(cache) if guard else cache)
                 except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - a verdict, never a traceback
                     if guard:
@@ -184,7 +202,8 @@ def run(targets, strict=False, seed=0, timeout=0, jobs=1, cache=None, progress=N
     return report
 
 
-def _pooled(paths, report, derivations, order, planned, finished, results, done, jobs, timeout, common, early):
+def _pooled(paths, report, derivations, order, planned, finished, result_of, plans, done, jobs, timeout, common,
+            early):
     """Load the files into derivations and verify in workers (pool.py) in the plan (planned(),
     put in order). With early, a derivation is sent to a worker as soon as its file is loaded, when
     what it cites is already known for sure: each cited name belongs to exactly one derivation of
@@ -194,8 +213,8 @@ def _pooled(paths, report, derivations, order, planned, finished, results, done,
 
     loaded, fixed, waits_for = [], {}, {}  # the workers' list; lemmas of early ones; what the others wait for
     pool = Pool(loaded, jobs, timeout, common,
-                lambda key: key in fixed or all(n in results for n in waits_for[key]),
-                lambda key: _lemmas(loaded[key], fixed.get(key, results)),
+                lambda key: key in fixed or all(i in done for i in waits_for[key]),
+                lambda key: _lemmas(loaded[key], fixed[key].get if key in fixed else result_of(loaded[key])),
                 lambda key, outcome: finished(loaded[key], outcome))
     pool.ahead = early
     owners, pending = {}, []
@@ -223,9 +242,10 @@ def _pooled(paths, report, derivations, order, planned, finished, results, done,
             if id(d) not in keys:  # a cited derivation from another file, loaded by the plan
                 keys[id(d)] = len(loaded)
                 loaded.append(d)
-        names = {n for d, _ in order for n in (d.name,) + d.aliases}
-        for d, _ in order:
-            waits_for[keys[id(d)]] = {n for n, _ in citations(d, _is_rule)} & names
+        runs = {id(d) for d, _ in order}
+        for d, _ in order:  # each cited derivation that runs (one that does not is not verified)
+            cited = (plans["resolve"](d, n) for n, _ in citations(d, _is_rule))
+            waits_for[keys[id(d)]] = {id(c) for c in cited if c is not None and id(c) in runs}
         pool.add([keys[id(d)] for d, _ in order if keys[id(d)] not in fixed])
         pool.finish()
     finally:

@@ -19,12 +19,11 @@ def _stable(text):
 def select(order, cited, shard):
     """The part of order [(derivation, shown)] that shard (k, n) verifies.
 
-    Derivations joined by citations (cited(d) -> names) form one group, never split. Groups go,
+    Derivations joined by citations (cited(d) -> the derivations d cites) form one group, never split. Groups go,
     largest first (by links), to the shard with the fewest links so far: every shard computes
     the same assignment from the same inputs, and the shards together cover every group once.
     """
     k, n = shard
-    named = {name: d for d, _ in order for name in (d.name,) + d.aliases}
     parent = {id(d): id(d) for d, _ in order}
 
     def root(x):
@@ -34,9 +33,9 @@ def select(order, cited, shard):
         return x
 
     for d, _ in order:
-        for name in cited(d):
-            if name in named:
-                parent[root(id(d))] = root(id(named[name]))
+        for c in cited(d):
+            if id(c) in parent:
+                parent[root(id(d))] = root(id(c))
     groups = {}
     for d, shown in order:
         groups.setdefault(root(id(d)), []).append((d, shown))

@@ -96,10 +96,6 @@ steps:
 """  # the same name as LEM, not verified, and quick to finish
 
 
-import pytest  # noqa: E402
-
-
-@pytest.mark.xfail(strict=True, reason="S11: a name two files derive is cited as whichever finished last (results[name] is overwritten), not as the one the plan picked: the verdict depends on the file order and -j")
 def test_a_name_two_files_derive_is_cited_as_the_plan_picks_it(tmp_path):
     # the plan picks the first file's lem-cube (here the unverified one) and reports the duplicate; the citing
     # derivation must then not be verified (by the picked lemma, or because the name is ambiguous) in any run
@@ -108,3 +104,32 @@ def test_a_name_two_files_derive_is_cited_as_the_plan_picks_it(tmp_path):
         report = run([f["bad"], f["good"], f["use"]], strict=True, cache=None, jobs=jobs, timeout=timeout)
         assert any("also used" in str(e) for e in report.errors)  # the duplicate is reported in every run
         assert outcomes(report)["use-cube"][0] != VERIFIED, (jobs, timeout, outcomes(report)["use-cube"])
+
+    for jobs in (1, 2):  # the other order: the plan picks the verified one, in every run
+        report = run([f["good"], f["bad"], f["use"]], strict=True, cache=None, jobs=jobs, timeout=10)
+        assert outcomes(report)["use-cube"][0] == VERIFIED, (jobs, outcomes(report)["use-cube"])
+
+
+def _together(*texts):
+    """One file holding the derivations of texts (each a one-derivation file's text)."""
+    items = []
+    for text in texts:
+        lines = text.strip().splitlines()
+        items.append("\n".join(["  - " + lines[0]] + ["    " + line for line in lines[1:]]))
+    return "derivations:\n" + "\n".join(items) + "\n"
+
+
+def test_a_citation_means_its_own_files_derivation_whatever_else_runs(tmp_path):
+    # two files each derive lem-cube (one false) and cite their own: each file gets the verdict it gets alone,
+    # in any order, with any -j, and in shards
+    f = files(tmp_path, good=_together(LEM, USE), bad=_together(FAST_BAD, USE.replace("name: use-cube", "name: use-bad")))
+    alone = {**outcomes(run([f["good"]], strict=True, cache=None)), **outcomes(run([f["bad"]], strict=True, cache=None))}
+    assert alone["use-cube"][0] == VERIFIED and alone["use-bad"][0] != VERIFIED
+    for targets in ([f["good"], f["bad"]], [f["bad"], f["good"]]):
+        for jobs, timeout in ((1, 0), (1, 10), (2, 10)):
+            got = outcomes(run(targets, strict=True, cache=None, jobs=jobs, timeout=timeout))
+            assert got["use-cube"] == alone["use-cube"] and got["use-bad"] == alone["use-bad"], (targets, jobs)
+        parts = {}
+        for k in (1, 2):
+            parts.update(outcomes(run(targets, strict=True, cache=None, shard=(k, 2))))
+        assert parts["use-cube"] == alone["use-cube"] and parts["use-bad"] == alone["use-bad"]
