@@ -1,7 +1,7 @@
 """canonical_bound: memoised, renaming in one pass, and never freeing a bound index."""
 from sympy import IndexedBase, Integer, Sum, Symbol, symbols
 
-from derivcheck import canon
+from derivcheck import bound, canon
 from derivcheck.canon import canonical_bound, equal
 
 j, k, n, N = symbols("j k n N", integer=True)
@@ -27,7 +27,7 @@ def test_orders_of_independent_limits_meet():
 
 
 def test_swapped_names_are_renamed_simultaneously():
-    b0, b1 = canon._bound_name(0), canon._bound_name(1)
+    b0, b1 = bound._bound_name(0), bound._bound_name(1)
     expr = Sum(x[b0] * x[b1] ** 2, (b1, 1, N), (b0, 1, 3))
     out = canonical_bound(expr)
     assert free(out) == free(expr)
@@ -35,12 +35,12 @@ def test_swapped_names_are_renamed_simultaneously():
 
 
 def test_memo_returns_the_same_form():
-    canon._bound_memo.clear()
+    bound._bound_memo.clear()
     expr = Sum(Sum(x[j] * x[k], (j, 1, N)), (k, 1, N))
     first = canonical_bound(expr)
-    assert expr in canon._bound_memo
+    assert expr in bound._bound_memo
     assert canonical_bound(expr) is first
-    canon._bound_memo.clear()
+    bound._bound_memo.clear()
     assert canonical_bound(expr) == first
 
 
