@@ -104,7 +104,7 @@ class _Decision:
     def patterns(self):
         """(blocks, labels): set partitions of the atoms, each block equal to a distinct constant or to none."""
         count = 0
-        for blocks in _partitions(self.atoms):
+        for blocks in partitions(self.atoms):
             for labels in _labellings(len(blocks), self.consts):
                 count += 1
                 if count > MAX_PATTERNS:
@@ -245,13 +245,13 @@ def _counterexample(ctx, witness):
     return out
 
 
-def _partitions(items):
+def partitions(items):
     """Every set partition of items (lists of lists), in a fixed order."""
     if not items:
         yield []
         return
     first, rest = items[0], items[1:]
-    for part in _partitions(rest):
+    for part in partitions(rest):
         yield [[first]] + part
         for n in range(len(part)):
             yield part[:n] + [[first] + part[n]] + part[n + 1:]

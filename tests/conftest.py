@@ -1,4 +1,5 @@
 """Shared helpers: the SPEC example and ways to verify variants of it."""
+import os
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,18 @@ def spec_example():
 def _private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's own cache of checked links."""
     monkeypatch.setenv("DERIVCHECK_CACHE", str(tmp_path_factory.getbasetemp() / "derivcheck-cache"))
+
+
+def counting_forks(monkeypatch):
+    """The pids of the processes os.fork makes from now on (the test's monkeypatch undoes it)."""
+    forks = []
+    real = os.fork
+
+    def fork():
+        pid = real()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return forks

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, counting_forks
 from derivcheck import engine, inline
 from derivcheck.model import PROVED, UNPROVED, VERIFIED
 from derivcheck.runner import run
@@ -22,20 +22,6 @@ def _spin(seconds):
     end = time.process_time() + seconds
     while time.process_time() < end:
         pass
-
-
-def _counting_forks(monkeypatch):
-    forks = []
-    real = os.fork
-
-    def fork():
-        pid = real()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return forks
 
 
 def _outcomes(report):
@@ -56,7 +42,7 @@ def _limits_restored():
 
 
 def test_one_file_is_verified_in_this_process_with_the_workers_verdicts(monkeypatch, enabled):
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     here = _outcomes(run([SPEC], timeout=10))
     assert forks == []
     _limits_restored()
@@ -67,7 +53,7 @@ def test_one_file_is_verified_in_this_process_with_the_workers_verdicts(monkeypa
 
 
 def test_without_the_entry_point_or_after_a_restart_workers_verify(monkeypatch, enabled, tmp_path):
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     monkeypatch.setenv(inline.ENV, "1")
     run([SPEC], timeout=10)
     assert len(forks) == 1

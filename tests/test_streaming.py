@@ -5,6 +5,7 @@ import signal
 import time
 
 from conftest import SPEC_EXAMPLE, line_of
+from conftest import counting_forks
 from derivcheck import builtins, engine, workers
 from derivcheck.load import load_text
 from derivcheck.model import MISJUSTIFIED, PROVED, UNPROVED, VERIFIED
@@ -13,20 +14,6 @@ from derivcheck.runner import run
 
 SCE = builtins.find("softmax-cross-entropy").read_text()
 JACOBIAN = builtins.find("softmax").read_text().replace("aliases: [softmax]\n", "")
-
-
-def _counting_forks(monkeypatch):
-    forks = []
-    real = os.fork
-
-    def fork():
-        pid = real()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return forks
 
 
 def _outcomes(report):
@@ -102,7 +89,7 @@ def _derivation(name, text=SPEC_EXAMPLE):
 
 
 def test_a_derivation_loaded_after_a_workers_fork_goes_to_a_worker_forked_after_it(monkeypatch):
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     loaded = [_derivation("d0")]
     pool, done = _pool(loaded)
     try:
@@ -148,7 +135,7 @@ def test_a_task_queued_behind_a_killed_one_goes_to_the_next_worker(monkeypatch):
         return original(self, prev, step, conditions)
 
     monkeypatch.setattr(engine._Replay, "link", dies_on_link_2_of_d0)
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     pool, done = _ahead([_derivation("d0"), _derivation("d1")])
     try:
         pool.finish()
@@ -233,7 +220,7 @@ def test_a_result_not_yet_read_is_not_mistaken_for_a_link_over_its_time(monkeypa
 def test_while_files_load_one_worker_fewer_than_jobs_runs_and_all_of_them_after(monkeypatch):
     """-j 2: the parent loading takes one core, so one worker runs (with one task ahead); the
     second is forked once loading ends."""
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     loaded = [_derivation(f"d{n}") for n in range(3)]
     pool, done = _pool(loaded, jobs=2)
     try:

@@ -3,6 +3,7 @@ import os
 import signal
 
 from conftest import SPEC_EXAMPLE
+from conftest import counting_forks
 from derivcheck import engine, workers
 from derivcheck.model import PROVED, UNPROVED, VERIFIED
 from derivcheck.runner import run
@@ -27,20 +28,6 @@ def _one_file(tmp_path, count):
     return [str(tmp_path / "all.deriv.yaml")]
 
 
-def _counting_forks(monkeypatch):
-    forks = []
-    real = os.fork
-
-    def fork():
-        pid = real()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return forks
-
-
 def _verdicts(report):
     return [(r.derivation.name, r.verdict, [s.outcome.status for s in r.steps]) for r in report.results]
 
@@ -48,7 +35,7 @@ def _verdicts(report):
 def test_one_worker_per_job_slot_verifies_every_derivation(tmp_path, monkeypatch):
     targets = _one_file(tmp_path, 4)
     alone = _verdicts(run(targets))  # in this process, no worker
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     assert _verdicts(run(targets, timeout=10)) == alone
     assert len(forks) == 1
     forks.clear()
@@ -67,7 +54,7 @@ def test_a_worker_killed_mid_link_gives_that_link_unproved_and_the_run_goes_on(t
         return original(self, prev, step, conditions)
 
     monkeypatch.setattr(engine._Replay, "link", dies_on_link_2_of_d0)  # inherited by the forked workers
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     report = run(targets, timeout=10)
     first, second, third = report.results
     assert first.verdict != VERIFIED
@@ -93,7 +80,7 @@ def test_a_worker_that_keeps_dying_is_given_up_with_a_reason(tmp_path, monkeypat
 
 
 def test_idle_workers_are_ended_when_the_run_ends(tmp_path, monkeypatch):
-    forks = _counting_forks(monkeypatch)
+    forks = counting_forks(monkeypatch)
     run(_files(tmp_path, 2), timeout=10, jobs=2)
     for pid in forks:  # reaped: no child is left behind
         try:

@@ -5,6 +5,8 @@ import random
 
 from sympy import Indexed, Integer, KroneckerDelta, Sum
 
+from ..cases import partitions
+
 BASE_SIZES = (1, 2, 3, 4)
 SCALAR_ROUNDS = 8  # input draws for a derivation without sizes (one point each)
 MAX_SIZE = 40
@@ -103,18 +105,6 @@ def size_rounds(ctx, values):
     return [{s: values[x] for s, x in zip(syms, row)} for row in rows]
 
 
-def _partitions(items):
-    """Every partition of items into blocks (lists), blocks in order of their first item."""
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for part in _partitions(rest):
-        yield [[first]] + part
-        for n in range(len(part)):
-            yield part[:n] + [[first] + part[n]] + part[n + 1:]
-
-
 @functools.lru_cache(maxsize=64)
 def _patterns(k, v, rows):
     """More rows such that, with rows, every pattern of equal and unequal columns (a partition of the
@@ -126,7 +116,7 @@ def _patterns(k, v, rows):
     had = {(i, j, row[i], row[j]) for row in rows for i, j in pairs}
     seen = {tuple(row.index(x) for x in row) for row in rows}  # each column -> the first column equal to it
     out = []
-    for part in _partitions(list(range(k))):
+    for part in partitions(list(range(k))):  # every set partition of the columns
         if len(part) > v:
             continue
         options = []
